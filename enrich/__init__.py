@@ -1,0 +1,1 @@
+"""Enrichment: language, PII redaction, spam and duplicates, sentiment, department intent, escalation risk."""

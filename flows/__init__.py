@@ -1,0 +1,1 @@
+"""Prefect flows: scheduled backfill, rollups, SLA sweeps, digests, model evaluation."""

@@ -1,0 +1,327 @@
+"""The ``socialcare`` command. Commands are thin: they parse options, open a runtime, call the library."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from socialcare import __version__
+from socialcare.errors import SocialcareError
+from socialcare.settings import Settings, get_settings
+
+app = typer.Typer(
+    name="socialcare",
+    help="Social listening and social customer care: collect, enrich, route and answer brand mentions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
+db_app = typer.Typer(help="Manage the SQL system of record.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Inspect dead-letter topics.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+app.add_typer(dlq_app, name="dlq")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+T = TypeVar("T")
+
+
+def setup_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """A :class:`SocialcareError` ends the command with its message (which says what to do) and exit 2."""
+    try:
+        yield
+    except SocialcareError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def stop_on_signals() -> Callable[[], bool]:
+    """A ``should_stop`` flag raised by SIGINT or SIGTERM, so a worker finishes its batch and commits."""
+    event = threading.Event()
+
+    def handler(_signum: int, _frame: Any) -> None:
+        event.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    return event.is_set
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"socialcare {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Social listening and social customer care for X and Reddit."""
+
+
+# config ------------------------------------------------------------------------------------------
+@config_app.command("show")
+def config_show(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Print the effective configuration (environment, .env, defaults) with every secret masked."""
+    with friendly_errors():
+        view = _load_settings().public_view()
+    if as_json:
+        out.print_json(json.dumps(view, default=str))
+        return
+    for name, value in view.items():
+        out.print(f"{name:<28} {value}", highlight=False)
+
+
+def _load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from socialcare.errors import ConfigError
+    from socialcare.models import describe_validation_error
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        raise ConfigError(
+            f"invalid configuration: {describe_validation_error(exc)} (check SOCIALCARE_* variables and .env)"
+        ) from exc
+
+
+# db ----------------------------------------------------------------------------------------------
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Create or migrate the database schema (SOCIALCARE_DATABASE_URL; default SQLite under var/)."""
+    from socialcare.settings import mask_url_password
+    from socialcare.store import migrate
+    from socialcare.store.db import make_engine
+
+    with friendly_errors():
+        settings = _load_settings()
+        engine = make_engine(settings.effective_database_url)
+        at = migrate.upgrade(engine, revision)
+    out.print(f"database={mask_url_password(settings.effective_database_url)} revision={at}", highlight=False)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision and the one this code expects."""
+    from socialcare.store import migrate
+    from socialcare.store.db import make_engine
+
+    with friendly_errors():
+        engine = make_engine(_load_settings().effective_database_url)
+        current = migrate.current_revision(engine)
+    out.print(f"current={current or 'none'} head={migrate.head_revision()}", highlight=False)
+
+
+# broker ------------------------------------------------------------------------------------------
+@app.command("broker")
+def broker(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 9092,
+) -> None:
+    """Run a local Kafka-protocol broker (Tansu, in memory) until Ctrl-C: for tests and experiments."""
+    from socialcare.broker import LocalBroker
+
+    with friendly_errors():
+        local = LocalBroker(host, port).start()
+    out.print(
+        f"broker=tansu bootstrap={local.bootstrap} storage=memory\n"
+        f"use it with:  export SOCIALCARE_KAFKA_BOOTSTRAP={local.bootstrap}\n"
+        "Ctrl-C stops it; its data lives in memory and is not kept",
+        highlight=False,
+    )
+    should_stop = stop_on_signals()
+    try:
+        while local.running() and not should_stop():
+            threading.Event().wait(0.2)
+    finally:
+        local.stop()
+
+
+# worker ------------------------------------------------------------------------------------------
+@app.command("worker")
+def worker(
+    stage: Annotated[str, typer.Argument(help="Stage to run: one of the registered stages, or 'all'.")],
+    until_idle: Annotated[
+        bool, typer.Option("--until-idle", help="Exit once the input topic has nothing left.")
+    ] = False,
+    batch_size: Annotated[int | None, typer.Option(help="Records per batch (default from settings).")] = None,
+) -> None:
+    """Run a pipeline stage: consume its input topic, process, publish, commit; Ctrl-C stops cleanly."""
+    from socialcare.pipeline import run_stages
+    from socialcare.runtime import Runtime
+    from socialcare.stages import STAGES
+
+    names = list(STAGES) if stage == "all" else [stage]
+    unknown = [n for n in names if n not in STAGES]
+    if unknown:
+        err.print(
+            f"[bold red]error:[/] unknown stage {unknown[0]!r}; choose one of: all, {', '.join(STAGES)}"
+        )
+        raise typer.Exit(2)
+    with friendly_errors():
+        settings = _load_settings()
+        setup_logging(settings)
+        with Runtime.open(settings) as runtime:
+            results = run_stages(
+                runtime, names, until_idle=until_idle, batch_size=batch_size, should_stop=stop_on_signals()
+            )
+    for name, stats in results.items():
+        out.print(f"stage={name} {stats.as_line()}", highlight=False)
+
+
+# dlq ---------------------------------------------------------------------------------------------
+@dlq_app.command("show")
+def dlq_show(
+    topic: Annotated[str, typer.Argument(help="The topic whose dead letters to show, e.g. mentions.raw.")],
+    limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
+) -> None:
+    """Show dead-lettered records of a topic with the reason each was refused."""
+    from socialcare.bus.dlq import DeadLetter
+    from socialcare.runtime import Runtime
+    from socialcare.topics import dlq_topic
+
+    with friendly_errors(), Runtime.open(_load_settings()) as runtime:
+        records = runtime.transport.read(dlq_topic(topic), limit)
+    if not records:
+        out.print(f"{dlq_topic(topic)} is empty", highlight=False)
+    for record in records:
+        letter = DeadLetter.from_record(record)
+        preview = letter.value[:120].decode("utf-8", errors="replace")
+        out.print(
+            f"[bold]{letter.origin}[/] stage={letter.stage} at={letter.failed_at}\n"
+            f"  reason: {letter.reason}\n  value: {preview!r}",
+            highlight=False,
+        )
+
+
+# import ------------------------------------------------------------------------------------------
+REJECTS_SHOWN = 1000
+"""Rejected rows printed one per line; the rest are counted (all of them are in the dead-letter topic)."""
+
+
+def parse_rate(value: str | None) -> float | None:
+    """``"50"`` or ``"50/s"`` -> 50.0 mentions per second."""
+    if value is None:
+        return None
+    number = value.removesuffix("/s").strip()
+    try:
+        rate = float(number)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a rate; write it like 50/s") from None
+    if rate <= 0:
+        raise typer.BadParameter("the rate must be above 0")
+    return rate
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV or JSONL file to import.", exists=True, dir_okay=False)],
+    format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="csv, jsonl, airline or twcs (default: from the extension)."),
+    ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", "-m", help="FIELD=COLUMN, e.g. --map text=body (repeatable)."),
+    ] = None,
+    brand: Annotated[str | None, typer.Option(help="Brand of every imported mention.")] = None,
+    encoding: Annotated[str, typer.Option(help="Encoding of the whole file.")] = "utf-8",
+    include_outbound: Annotated[
+        bool, typer.Option("--include-outbound", help="Also import the brand's own replies (twcs).")
+    ] = False,
+    rate: Annotated[str | None, typer.Option(help="Replay at most N mentions per second, e.g. 50/s.")] = None,
+    speedup: Annotated[
+        float | None, typer.Option(help="Replay with the original timing, X times faster.", min=0.000001)
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Import at most N mentions.", min=1)] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Forget the saved position and import from the first row.")
+    ] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Replay a file of mentions into mentions.raw; resumes where a stopped import left off."""
+    from collectors.importer import import_source
+    from collectors.mappings import parse_mapping_overrides
+    from collectors.replay import FORMATS, ReplaySource
+    from socialcare.runtime import Runtime
+
+    if format is not None and format not in FORMATS:
+        raise typer.BadParameter(f"{format!r} is not a format; choose one of {', '.join(FORMATS)}")
+    if rate is not None and speedup is not None:
+        raise typer.BadParameter("give --rate or --speedup, not both")
+    with friendly_errors():
+        settings = _load_settings()
+        setup_logging(settings.model_copy(update={"log_level": "WARNING"}))
+        source = ReplaySource(
+            file,
+            format=format,
+            overrides=parse_mapping_overrides(mapping or []),
+            encoding=encoding,
+            brand=brand,
+            limit=limit,
+            include_outbound=include_outbound,
+        )
+        with Runtime.open(settings) as runtime:
+            report = import_source(
+                runtime, source, rate=parse_rate(rate), speedup=speedup, restart=restart, progress=progress
+            )
+    for location, reason in report.rejected[:REJECTS_SHOWN]:
+        err.print(f"[yellow]rejected[/] {location}: {reason}", highlight=False)
+    if len(report.rejected) > REJECTS_SHOWN:
+        err.print(f"... and {len(report.rejected) - REJECTS_SHOWN} more rejected rows", highlight=False)
+    if report.rejected:
+        err.print(
+            "every rejected row is kept with its reason:  socialcare dlq show mentions.raw", highlight=False
+        )
+    out.print(f"file={file} {report.as_line()}", highlight=False)
+
+
+# demo --------------------------------------------------------------------------------------------
+@app.command("demo")
+def demo(
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Exit once the sample is processed (the web app comes later).")
+    ] = False,
+    var_dir: Annotated[Path, typer.Option(help="Folder for the demo database (recreated each run).")] = Path(
+        "var"
+    ),
+) -> None:
+    """Run every stage on the embedded defaults over the bundled sample of a fictional brand."""
+    from socialcare.demo import print_summary, run_demo
+
+    with friendly_errors():
+        summary = run_demo(var_dir)
+    print_summary(summary, out)
+    if not no_serve:
+        out.print("the web app is not built yet: nothing to serve, so the demo ends here", highlight=False)
+
+
+if __name__ == "__main__":  # python -m socialcare.cli
+    app()

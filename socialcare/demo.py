@@ -1,0 +1,112 @@
+"""``socialcare demo``: the bundled sample through every stage on the embedded defaults, then a summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+
+from collectors.importer import import_source
+from collectors.replay import ReplaySource
+from collectors.runner import RunReport
+from socialcare.bus.worker import WorkerStats
+from socialcare.pipeline import run_stages
+from socialcare.runtime import Runtime
+from socialcare.settings import Settings
+from socialcare.stages import STAGES
+from socialcare.store.schema import mentions
+from socialcare.topics import all_topics_with_dlq, dlq_topic
+
+SAMPLE = "mentions.jsonl"
+DEMO_DB = "demo.db"
+
+
+@dataclass
+class DemoSummary:
+    database: str
+    imported: RunReport
+    stages: dict[str, WorkerStats]
+    by_source: dict[str, int] = field(default_factory=dict)
+    by_brand: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)
+    threads: int = 0
+    topics: dict[str, int] = field(default_factory=dict)
+
+
+def fresh_demo_settings(var_dir: Path) -> Settings:
+    """Embedded transport on a new SQLite file, whatever the environment says: the demo needs no server."""
+    database = var_dir / DEMO_DB
+    for stale in (database, database.with_name(DEMO_DB + "-wal"), database.with_name(DEMO_DB + "-shm")):
+        stale.unlink(missing_ok=True)
+    return Settings.model_validate({"var_dir": var_dir, "database_url": f"sqlite:///{database}"})
+
+
+def run_demo(var_dir: Path, progress: bool = True) -> DemoSummary:
+    settings = fresh_demo_settings(var_dir)
+    with Runtime.open(settings) as runtime, as_file(files("socialcare.sample") / SAMPLE) as sample:
+        imported = import_source(runtime, ReplaySource(sample, format="jsonl"), progress=progress)
+        stages = run_stages(runtime, list(STAGES), until_idle=True)
+        summary = DemoSummary(settings.effective_database_url, imported, stages)
+        with runtime.engine.connect() as connection:
+            for column, target in (
+                (mentions.c.source, summary.by_source),
+                (mentions.c.brand, summary.by_brand),
+                (mentions.c.lang, summary.by_language),
+            ):
+                rows = connection.execute(select(column, func.count()).group_by(column)).all()
+                target.update({str(key): int(count) for key, count in rows})
+            summary.threads = int(
+                connection.execute(
+                    select(func.count()).select_from(
+                        select(mentions.c.conversation_id)
+                        .where(mentions.c.conversation_id.is_not(None))
+                        .group_by(mentions.c.conversation_id)
+                        .having(func.count() > 1)
+                        .subquery()
+                    )
+                ).scalar_one()
+            )
+        summary.topics = {topic: runtime.transport.end_offsets(topic) for topic in all_topics_with_dlq()}
+    return summary
+
+
+def print_summary(summary: DemoSummary, console: Console) -> None:
+    console.print(
+        f"\n[bold]socialcare demo[/] on the embedded defaults ({summary.database})", highlight=False
+    )
+    stages = Table("stage", "consumed", "processed", "emitted", "dead-lettered", title="stages")
+    stages.add_row(
+        "import (sample)",
+        "-",
+        str(summary.imported.published + len(summary.imported.rejected)),
+        str(summary.imported.published),
+        str(len(summary.imported.rejected)),
+    )
+    for name, stats in summary.stages.items():
+        stages.add_row(
+            name, *(str(v) for v in (stats.consumed, stats.processed, stats.emitted, stats.dead_lettered))
+        )
+    console.print(stages)
+    outcomes = Table("outcome", "count", title="stored mentions")
+    for label, counts in (
+        ("source", summary.by_source),
+        ("brand", summary.by_brand),
+        ("lang", summary.by_language),
+    ):
+        for key, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+            outcomes.add_row(f"{label}={key}", str(count))
+    outcomes.add_row("threads (2+ mentions)", str(summary.threads))
+    console.print(outcomes)
+    topics = Table("topic", "records", title="topics")
+    for topic, count in summary.topics.items():
+        if count or not topic.endswith(".dlq"):
+            topics.add_row(topic, str(count))
+    console.print(topics)
+    dead = sum(count for topic, count in summary.topics.items() if topic == dlq_topic(topic) and count)
+    console.print(
+        f"dead letters: {dead}" + ("  (see  socialcare dlq show TOPIC)" if dead else ""), highlight=False
+    )

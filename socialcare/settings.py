@@ -1,0 +1,109 @@
+"""One settings object, read from the environment (prefix ``SOCIALCARE_``) and an optional ``.env`` file.
+
+Secrets are :class:`~pydantic.SecretStr` so they print as ``**********``; :meth:`Settings.public_view` is
+what ``socialcare config show`` prints, with every secret and any password inside a URL masked.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MASK = "**********"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SOCIALCARE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # storage
+    var_dir: Path = Field(Path("var"), description="where the embedded defaults keep their files")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the system of record; default: SQLite file under var_dir"
+    )
+
+    # transport
+    kafka_bootstrap: str | None = Field(
+        None, description="Kafka bootstrap servers; unset = embedded log in the SQL database"
+    )
+    kafka_client_id: str = "socialcare"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: str | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_session_timeout_ms: int = Field(10_000, ge=1_000)
+    kafka_max_poll_interval_ms: int = Field(300_000, ge=1_000)
+    topic_partitions: int = Field(3, ge=1)
+    topic_replication: int = Field(1, ge=1)
+    topic_prefix: str = Field("", description="prefix for every topic name, to share a cluster")
+
+    # stage workers
+    batch_size: int = Field(500, ge=1, le=100_000)
+    poll_timeout_ms: int = Field(500, ge=10)
+
+    # search index (optional scale-out adapter)
+    es_url: str | None = None
+    es_api_key: SecretStr | None = None
+
+    # platforms (used by the collectors and posters)
+    x_bearer_token: SecretStr | None = None
+    reddit_client_id: str | None = None
+    reddit_client_secret: SecretStr | None = None
+    reddit_user_agent: str = "socialcare/0.1 (social customer care)"
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_sqlalchemy(cls, value: str | None) -> str | None:
+        if value is not None and "://" not in value:
+            raise ValueError("must be a SQLAlchemy URL such as postgresql+psycopg://user@host/db")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'socialcare.db'}"
+
+    @property
+    def uses_kafka(self) -> bool:
+        return bool(self.kafka_bootstrap)
+
+    def public_view(self) -> dict[str, Any]:
+        """Every effective setting with secrets masked; safe to print or log."""
+        view: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                view[name] = MASK
+            elif isinstance(value, Path):
+                view[name] = str(value)
+            else:
+                view[name] = value
+        view["database_url"] = mask_url_password(self.effective_database_url)
+        view["transport"] = "kafka" if self.uses_kafka else "embedded"
+        if self.es_url:
+            view["es_url"] = mask_url_password(self.es_url)
+        return view
+
+
+def mask_url_password(url: str) -> str:
+    """``scheme://user:secret@host`` -> ``scheme://user:**********@host``; other URLs unchanged."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, at, host = rest.rpartition("@")
+    user, colon, _password = credentials.partition(":")
+    return f"{scheme}://{user}{':' + MASK if colon else ''}{at}{host}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own :class:`Settings` instead)."""
+    return Settings()

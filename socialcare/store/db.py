@@ -1,0 +1,81 @@
+"""Engine creation and the dialect-neutral upsert that every idempotent consumer uses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from socialcare.errors import ConfigError, MissingExtraError
+
+SQLITE_BUSY_TIMEOUT_S = 30
+"""How long a SQLite writer waits for another process's write lock before failing."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL mode and a busy timeout so several processes can share it."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"database URL {url!r} is not a SQLAlchemy URL: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except NoSuchModuleError as exc:
+        raise ConfigError(f"unsupported database URL {url!r}: {exc}") from exc
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError(exc.name or "psycopg", "postgres") from exc
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]) -> None:
+    """Insert ``rows`` or, where ``key`` already exists, overwrite the other columns (idempotent writes)."""
+    if not rows:
+        return
+    rows = _last_row_per_key(rows, key)
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        sqlite_stmt = sqlite.insert(table)
+        excluded = sqlite_stmt.excluded
+        connection.execute(
+            sqlite_stmt.on_conflict_do_update(
+                index_elements=list(key),
+                set_={c.name: excluded[c.name] for c in table.columns if c.name not in key},
+            ),
+            list(rows),
+        )
+    elif dialect == "postgresql":
+        pg_stmt = postgresql.insert(table)
+        pg_excluded = pg_stmt.excluded
+        connection.execute(
+            pg_stmt.on_conflict_do_update(
+                index_elements=list(key),
+                set_={c.name: pg_excluded[c.name] for c in table.columns if c.name not in key},
+            ),
+            list(rows),
+        )
+    else:
+        raise ConfigError(f"database dialect {dialect!r} is not supported: use SQLite or PostgreSQL")
+
+
+def _last_row_per_key(rows: Sequence[dict[str, Any]], key: Sequence[str]) -> list[dict[str, Any]]:
+    """PostgreSQL refuses to update one row twice in a statement: keep the last row per key."""
+    by_key = {tuple(row[k] for k in key): row for row in rows}
+    return list(by_key.values())

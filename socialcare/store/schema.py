@@ -1,0 +1,110 @@
+"""Tables of the system of record. Alembic migrations in ``migrations/versions`` create exactly these."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and always returns aware UTC datetimes (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("source_id", String(160), nullable=False),
+    Column("brand", String(200)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("collected_at", UtcDateTime(), nullable=False),
+    Column("author_id", String(200), nullable=False),
+    Column("author_handle", String(200)),
+    Column("lang", String(16)),
+    Column("conversation_id", String(200)),
+    Column("in_reply_to", String(200)),
+    Column("text", Text, nullable=False),
+    Column("payload", Text, nullable=False, doc="the Mention event as JSON, for replays"),
+    Column("stored_at", UtcDateTime(), nullable=False),
+    Index(None, "brand", "created_at"),
+    Index(None, "conversation_id"),
+    Index(None, "author_id"),
+)
+
+collector_checkpoints = Table(
+    "collector_checkpoints",
+    metadata,
+    Column("key", String(500), primary_key=True),
+    Column("position", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# The embedded transport: a durable log per topic (one partition) and committed offsets per group.
+log_topics = Table(
+    "log_topics",
+    metadata,
+    Column("name", String(249), primary_key=True),
+    Column("next_offset", BigInteger, nullable=False),
+)
+
+log_records = Table(
+    "log_records",
+    metadata,
+    Column("topic", String(249), primary_key=True),
+    Column("offset", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("key", String(500)),
+    Column("value", LargeBinary, nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+log_offsets = Table(
+    "log_offsets",
+    metadata,
+    Column("group_id", String(249), primary_key=True),
+    Column("topic", String(249), primary_key=True),
+    Column("next_offset", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Triage: routing policy with explained decisions, cases and threading, assignment, SLA clocks, spikes."""
