@@ -58,7 +58,7 @@ def run_demo(var_dir: Path, progress: bool = True) -> DemoSummary:
                 (mentions.c.lang, summary.by_language),
             ):
                 rows = connection.execute(select(column, func.count()).group_by(column)).all()
-                target.update({str(key): int(count) for key, count in rows})
+                target.update({"(unset)" if key is None else str(key): int(count) for key, count in rows})
             summary.threads = int(
                 connection.execute(
                     select(func.count()).select_from(

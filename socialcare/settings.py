@@ -23,8 +23,10 @@ class Settings(BaseSettings):
 
     # storage
     var_dir: Path = Field(Path("var"), description="where the embedded defaults keep their files")
-    database_url: str | None = Field(
-        None, description="SQLAlchemy URL of the system of record; default: SQLite file under var_dir"
+    database_url: SecretStr | None = Field(
+        None,
+        description="SQLAlchemy URL of the system of record (secret: it may hold a password); "
+        "default: SQLite file under var_dir",
     )
 
     # transport
@@ -60,15 +62,15 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _database_url_is_sqlalchemy(cls, value: str | None) -> str | None:
-        if value is not None and "://" not in value:
+    def _database_url_is_sqlalchemy(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and "://" not in value.get_secret_value():
             raise ValueError("must be a SQLAlchemy URL such as postgresql+psycopg://user@host/db")
         return value
 
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
-            return self.database_url
+            return self.database_url.get_secret_value()
         return f"sqlite:///{self.var_dir / 'socialcare.db'}"
 
     @property

@@ -47,6 +47,15 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
     return current_revision(engine) or "base"
 
 
+def downgrade(engine: Engine, revision: str) -> str:
+    """Step the schema back to ``revision`` (``base`` drops every table); returns where it ends."""
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    return current_revision(engine) or "base"
+
+
 def require_head(engine: Engine) -> None:
     """Refuse to run against a database whose schema is older or newer than this code."""
     current, head = current_revision(engine), head_revision()
