@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+    kafka_bootstrap_timeout_ms: int = Field(
+        30_000, ge=100, description="how long a client tries to reach the brokers before giving up"
+    )
     kafka_session_timeout_ms: int = Field(10_000, ge=1_000)
     kafka_max_poll_interval_ms: int = Field(300_000, ge=1_000)
     topic_partitions: int = Field(3, ge=1)

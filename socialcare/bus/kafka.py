@@ -56,6 +56,7 @@ class KafkaTransport(Transport):
             "bootstrap_servers": s.kafka_bootstrap,
             "client_id": s.kafka_client_id,
             "security_protocol": s.kafka_security_protocol,
+            "bootstrap_timeout_ms": s.kafka_bootstrap_timeout_ms,
         }
         if s.kafka_sasl_mechanism:
             config["sasl_mechanism"] = s.kafka_sasl_mechanism
