@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,34 +45,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_DIALECT_INSERT: dict[str, Callable[[Table], Any]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
+"""The INSERT constructs that know ON CONFLICT DO UPDATE, by dialect."""
+
+
 def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]) -> None:
     """Insert ``rows`` or, where ``key`` already exists, overwrite the other columns (idempotent writes)."""
     if not rows:
         return
     rows = _last_row_per_key(rows, key)
-    dialect = connection.dialect.name
-    if dialect == "sqlite":
-        sqlite_stmt = sqlite.insert(table)
-        excluded = sqlite_stmt.excluded
-        connection.execute(
-            sqlite_stmt.on_conflict_do_update(
-                index_elements=list(key),
-                set_={c.name: excluded[c.name] for c in table.columns if c.name not in key},
-            ),
-            list(rows),
+    dialect_insert = _DIALECT_INSERT.get(connection.dialect.name)
+    if dialect_insert is None:
+        raise ConfigError(
+            f"database dialect {connection.dialect.name!r} is not supported: use SQLite or PostgreSQL"
         )
-    elif dialect == "postgresql":
-        pg_stmt = postgresql.insert(table)
-        pg_excluded = pg_stmt.excluded
-        connection.execute(
-            pg_stmt.on_conflict_do_update(
-                index_elements=list(key),
-                set_={c.name: pg_excluded[c.name] for c in table.columns if c.name not in key},
-            ),
-            list(rows),
-        )
-    else:
-        raise ConfigError(f"database dialect {dialect!r} is not supported: use SQLite or PostgreSQL")
+    statement = dialect_insert(table)
+    excluded = statement.excluded
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(key),
+            set_={c.name: excluded[c.name] for c in table.columns if c.name not in key},
+        ),
+        list(rows),
+    )
 
 
 def _last_row_per_key(rows: Sequence[dict[str, Any]], key: Sequence[str]) -> list[dict[str, Any]]:
