@@ -17,7 +17,7 @@ from rich.console import Console
 
 from socialcare import __version__
 from socialcare.errors import SocialcareError
-from socialcare.settings import Settings, get_settings
+from socialcare.settings import Settings
 
 app = typer.Typer(
     name="socialcare",
@@ -103,7 +103,7 @@ def _load_settings() -> Settings:
     from socialcare.models import describe_validation_error
 
     try:
-        return get_settings()
+        return Settings()  # read afresh per command: the environment is the source of truth
     except ValidationError as exc:
         raise ConfigError(
             f"invalid configuration: {describe_validation_error(exc)} (check SOCIALCARE_* variables and .env)"
@@ -148,6 +148,7 @@ def broker(
     """Run a local Kafka-protocol broker (Tansu, in memory) until Ctrl-C: for tests and experiments."""
     from socialcare.broker import LocalBroker
 
+    should_stop = stop_on_signals()  # before the start, so an early Ctrl-C still stops the broker
     with friendly_errors():
         local = LocalBroker(host, port).start()
     out.print(
@@ -156,7 +157,6 @@ def broker(
         "Ctrl-C stops it; its data lives in memory and is not kept",
         highlight=False,
     )
-    should_stop = stop_on_signals()
     try:
         while local.running() and not should_stop():
             threading.Event().wait(0.2)

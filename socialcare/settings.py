@@ -6,7 +6,6 @@ what ``socialcare config show`` prints, with every secret and any password insid
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -107,8 +106,3 @@ def mask_url_password(url: str) -> str:
     user, colon, _password = credentials.partition(":")
     return f"{scheme}://{user}{':' + MASK if colon else ''}{at}{host}"
 
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings (tests build their own :class:`Settings` instead)."""
-    return Settings()

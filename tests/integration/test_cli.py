@@ -65,11 +65,7 @@ def test_config_show_prints_settings_without_secrets(tmp_path: Path) -> None:
 
 
 def test_invalid_configuration_is_a_clear_error() -> None:
-    from socialcare.settings import get_settings
-
-    get_settings.cache_clear()
     result = runner.invoke(app, ["config", "show"], env={"SOCIALCARE_BATCH_SIZE": "lots"})
-    get_settings.cache_clear()
     assert result.exit_code == 2
     assert "invalid configuration: batch_size" in result.output
 
