@@ -150,3 +150,28 @@ def test_import_killed_with_sigkill_and_restarted_stores_exactly_the_file(
         published = runtime.transport.end_offsets(MENTIONS_RAW)
         # at most the batch in flight at the kill is published twice; the store's upsert absorbs it
         assert len(expected) <= published <= len(expected) + 200 + 107
+
+
+def test_rate_option_paces_the_replay(tmp_path: Path) -> None:
+    path = tmp_path / "sixty.csv"
+    rows = "".join(f"{i},post {i},2026-11-09T08:00:{i:02d}Z,a{i},0\n" for i in range(60))
+    path.write_text(HEADER + rows)
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        app, ["import", str(path), "--rate", "100/s", "--no-progress"], env=env_for(tmp_path)
+    )
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.output
+    assert "published=60 " in result.output
+    assert elapsed >= 59 / 100 * 0.95, f"60 rows at 100/s took only {elapsed:.2f} s"
+
+
+def test_speedup_replays_the_original_gaps(tmp_path: Path) -> None:
+    path = tmp_path / "gaps.csv"
+    path.write_text(HEADER + "1,a,2026-11-09T08:00:00Z,a1,0\n2,b,2026-11-09T08:00:30Z,a2,0\n")
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        app, ["import", str(path), "--speedup", "60", "--no-progress"], env=env_for(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    assert 0.45 <= time.monotonic() - started < 5  # a 30 s gap at 60x is half a second
