@@ -105,4 +105,3 @@ def mask_url_password(url: str) -> str:
     credentials, at, host = rest.rpartition("@")
     user, colon, _password = credentials.partition(":")
     return f"{scheme}://{user}{':' + MASK if colon else ''}{at}{host}"
-
