@@ -134,8 +134,7 @@ def main() -> None:
                 produce, consume = run()
                 results[name].append((produce, consume))
                 print(
-                    f"round={round_no + 1} transport={name} "
-                    f"produce_mps={produce:.0f} consume_mps={consume:.0f}",
+                    f"round={round_no + 1} transport={name} produce_mps={produce:.0f} consume_mps={consume:.0f}",
                     flush=True,
                 )
         kafka.close()
@@ -153,15 +152,9 @@ def main() -> None:
     }
     print(f"\nmessages={args.messages} rounds={args.rounds} (medians, messages per second)")
     for name in results:
-        print(
-            f"{name:<20} produce={summary[name]['produce_mps']:>9.0f}  "
-            f"consume={summary[name]['consume_mps']:>9.0f}"
-        )
+        print(f"{name:<20} produce={summary[name]['produce_mps']:>9.0f}  consume={summary[name]['consume_mps']:>9.0f}")
     ratio = summary["ratio_ours_to_bare"]
-    print(
-        f"ratio ours/bare      produce={ratio['produce']:.2f}  "
-        f"consume={ratio['consume']:.2f}  (target >= 0.80)"
-    )
+    print(f"ratio ours/bare      produce={ratio['produce']:.2f}  consume={ratio['consume']:.2f}  (target >= 0.80)")
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
     (out / "transport.json").write_text(

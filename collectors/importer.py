@@ -7,7 +7,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from collectors.base import Source, SourceItem
+from collectors.base import Idle, Source, SourceItem
 from collectors.pacing import paced
 from collectors.runner import RunReport, run_source
 from socialcare.runtime import Runtime
@@ -54,4 +54,5 @@ def import_source(
 
 def _advance(bar: tqdm[Any], item: SourceItem) -> None:
     """Move the bar to the rows consumed (a replay checkpoint), which counts skipped rows too."""
-    bar.update(int(item.checkpoint) - bar.n if item.checkpoint.isdigit() else 1)
+    if not isinstance(item, Idle):
+        bar.update(int(item.checkpoint) - bar.n if item.checkpoint.isdigit() else 1)

@@ -81,15 +81,11 @@ class ColumnMapping:
 
     def __post_init__(self) -> None:
         if not _SOURCE_NAME.match(self.source):
-            raise ConfigError(
-                f"source {self.source!r} must be lower-case letters, digits or _ (e.g. 'airline')"
-            )
+            raise ConfigError(f"source {self.source!r} must be lower-case letters, digits or _ (e.g. 'airline')")
         try:
             ZoneInfo(self.default_tz)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(
-                f"unknown time zone {self.default_tz!r}: use an IANA name such as 'UTC'"
-            ) from exc
+            raise ConfigError(f"unknown time zone {self.default_tz!r}: use an IANA name such as 'UTC'") from exc
 
     @property
     def tz(self) -> tzinfo:

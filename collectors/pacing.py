@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from collectors.base import Collected, SourceItem
+from collectors.base import Collected, Idle, SourceItem
 
 MAX_WAIT_SECONDS = 60.0
 """Longest single wait: a gap of days in a file must not hang a replay."""
@@ -43,7 +43,7 @@ def paced(
     factor = speedup or 1.0
     previous: tuple[float, float] | None = None  # when the last paced item passed, and its created_at
     for item in items:
-        if step is None and not isinstance(item, Collected):
+        if isinstance(item, Idle) or (step is None and not isinstance(item, Collected)):
             yield item
             continue
         created = item.mention.created_at.timestamp() if isinstance(item, Collected) else 0.0

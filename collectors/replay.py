@@ -101,7 +101,7 @@ class ReplaySource(Source):
             return None
         return total if self.limit is None else min(total, self.limit)
 
-    def items(self, checkpoint: str | None) -> Iterator[SourceItem]:
+    def items(self, checkpoint: str | None, *, idle: bool = False) -> Iterator[SourceItem]:
         done = _rows_done(checkpoint)
         threads = self._thread_index() if self.mapping.threads else None
         yielded = 0
@@ -135,9 +135,7 @@ class ReplaySource(Source):
             mention = mention.model_copy(update={"brand": self.brand})
         return Collected(mention=mention, checkpoint=checkpoint)
 
-    def _mention(
-        self, values: dict[str, object], mapping: ColumnMapping, threads: ThreadIndex | None
-    ) -> Mention:
+    def _mention(self, values: dict[str, object], mapping: ColumnMapping, threads: ThreadIndex | None) -> Mention:
         brand = conversation = None
         post_id = _cell(values, mapping.source_id)
         if threads is not None and post_id is not None:
@@ -162,9 +160,7 @@ class ReplaySource(Source):
                     continue
                 author = _cell(row.values, mapping.author_id or mapping.author_handle)
                 try:
-                    is_brand = (
-                        author is not None and not author.isdigit() and _is_outbound(row.values, mapping)
-                    )
+                    is_brand = author is not None and not author.isdigit() and _is_outbound(row.values, mapping)
                 except EventError:  # reported with the row in the second pass
                     is_brand = False
                 index.add(post_id, _cell(row.values, mapping.in_reply_to), author if is_brand else None)
@@ -275,9 +271,7 @@ def _check_columns(mapping: ColumnMapping, header: list[str], path: Path) -> Non
     raise ImportFileError(f"{path.name} has no column {named}; columns found: {', '.join(header)}; {hint}")
 
 
-def _csv_rows(
-    records: Iterator[tuple[bytes, list[str] | str]], header: list[str], encoding: str
-) -> Iterator[_Row]:
+def _csv_rows(records: Iterator[tuple[bytes, list[str] | str]], header: list[str], encoding: str) -> Iterator[_Row]:
     for number, (raw, cells) in enumerate(records, start=1):
         problem = cells if isinstance(cells, str) else _undecodable(raw, encoding)
         if problem is None and len(cells) != len(header):
@@ -293,9 +287,7 @@ def _jsonl_rows(lines: Iterable[bytes], encoding: str) -> Iterator[_Row]:
             continue
         number += 1
         raw = _chomp(line)
-        yield _Row(
-            number, f"line {line_number}", raw, _undecodable(raw, encoding) or _json_object(raw, encoding)
-        )
+        yield _Row(number, f"line {line_number}", raw, _undecodable(raw, encoding) or _json_object(raw, encoding))
 
 
 def _json_object(raw: bytes, encoding: str) -> dict[str, object] | str:

@@ -8,10 +8,11 @@ ids already published are dropped so a source that repeats itself does not flood
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from collectors.base import Collected, Source, SourceItem
+from collectors.base import Collected, Idle, Source, SourceItem
 from socialcare.bus.base import Producer
 from socialcare.bus.dlq import send_to_dlq
 from socialcare.models import encode_event
@@ -19,6 +20,9 @@ from socialcare.store.checkpoints import CheckpointStore
 from socialcare.topics import MENTIONS_RAW
 
 log = logging.getLogger(__name__)
+
+MAX_BATCH_SECONDS = 1.0
+"""Longest time a collected mention waits in the producer before it is published (live sources)."""
 
 SEEN_IDS_LIMIT = 200_000
 """How many recent mention ids a run remembers to drop duplicates (bounded memory)."""
@@ -61,17 +65,23 @@ def run_source(
     checkpoints: CheckpointStore,
     *,
     batch_size: int = 500,
+    max_batch_seconds: float = MAX_BATCH_SECONDS,
     topic: str = MENTIONS_RAW,
     pace: Callable[[Iterable[SourceItem]], Iterator[SourceItem]] | None = None,
     on_item: Callable[[SourceItem], None] | None = None,
 ) -> RunReport:
-    """Publish every item of ``source`` after its saved checkpoint; return what happened."""
+    """Publish every item of ``source`` after its saved checkpoint; return what happened.
+
+    A batch is published (flushed, then checkpointed) when it holds ``batch_size`` items, when its first
+    item has waited ``max_batch_seconds``, when a live source reports it is idle, and at the end.
+    """
     report = RunReport(resumed_from=checkpoints.load(source.checkpoint_key))
-    items: Iterable[SourceItem] = source.items(report.resumed_from)
+    items: Iterable[SourceItem] = source.items(report.resumed_from, idle=True)
     if pace is not None:
         items = pace(items)
     recent = _RecentIds(SEEN_IDS_LIMIT)
     pending = 0
+    first_pending_at = 0.0
     last_checkpoint: str | None = None
 
     def commit() -> None:
@@ -85,6 +95,12 @@ def run_source(
         pending = 0
 
     for item in items:
+        if isinstance(item, Idle):
+            if pending:
+                commit()
+            continue
+        if pending == 0:
+            first_pending_at = time.monotonic()
         if isinstance(item, Collected):
             if recent.seen(item.mention.id):
                 report.duplicates += 1
@@ -106,7 +122,7 @@ def run_source(
         pending += 1
         if on_item is not None:
             on_item(item)
-        if pending >= batch_size:
+        if pending >= batch_size or time.monotonic() - first_pending_at >= max_batch_seconds:
             commit()
     if pending or report.batches == 0:
         commit()

@@ -842,11 +842,7 @@ class People:
         elif lang in EU_PEOPLE:
             first, last = rng.choice(EU_PEOPLE[lang])
             handle = self._unique(
-                lambda: (
-                    f"{first.lower()}{last.lower()}{rng.randrange(1, 99)}"[:15]
-                    .replace("é", "e")
-                    .replace("í", "i")
-                )
+                lambda: f"{first.lower()}{last.lower()}{rng.randrange(1, 99)}"[:15].replace("é", "e").replace("í", "i")
             )
             name = f"{first} {last}"
         else:
@@ -913,9 +909,7 @@ def _person(spec: Spec, people: People, thread_op: Person | None) -> Person:
     if spec.author is not None:
         person = PEOPLE[spec.author]
         if person.source != spec.source:
-            raise ValueError(
-                f"{spec.author} is a {person.source} account, not {spec.source}: {spec.text[:40]!r}"
-            )
+            raise ValueError(f"{spec.author} is a {person.source} account, not {spec.source}: {spec.text[:40]!r}")
         return person
     return people.new(spec.source, spec.lang)
 
@@ -993,15 +987,11 @@ def _first_name(person: Person) -> str:
 def _render_text(rng: random.Random, item: Item) -> str:
     text = item.spec.text
     if item.parent is not None and item.spec.source == "x":
-        text = text.replace("{to}", "@" + item.parent.person.handle).replace(
-            "{first}", _first_name(item.parent.person)
-        )
+        text = text.replace("{to}", "@" + item.parent.person.handle).replace("{first}", _first_name(item.parent.person))
     if "{to}" in text or "{first}" in text:
         raise ValueError(f"{{to}}/{{first}} outside an X reply: {text[:40]!r}")
     alphabet = string.ascii_letters + string.digits
-    text = re.sub(
-        r"\{link\}", lambda _m: "https://t.co/" + "".join(rng.choice(alphabet) for _ in range(10)), text
-    )
+    text = re.sub(r"\{link\}", lambda _m: "https://t.co/" + "".join(rng.choice(alphabet) for _ in range(10)), text)
     text = re.sub(
         r"\{img\}",
         lambda _m: (
@@ -1024,9 +1014,7 @@ def _rules(item: Item) -> tuple[str, ...]:
         rules.append("lumora-brand")
     if spec.source == "reddit" and (item.root or item).spec.sub == "Lumora":
         rules.append("lumora-subreddit")
-    if re.search(
-        r"pulse (mini|max)|halo (2|thermostat)|sentry (2|doorbell)|sentryのドアベル", text, re.IGNORECASE
-    ):
+    if re.search(r"pulse (mini|max)|halo (2|thermostat)|sentry (2|doorbell)|sentryのドアベル", text, re.IGNORECASE):
         rules.append("lumora-products")
     if item.person.handle in OWN_ACCOUNTS:
         rules.append("lumora-accounts")
@@ -1142,9 +1130,7 @@ def build() -> dict[str, bytes]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument(
-        "--check", action="store_true", help="compare with the shipped files instead of writing"
-    )
+    parser.add_argument("--check", action="store_true", help="compare with the shipped files instead of writing")
     args = parser.parse_args(argv)
     files = build()
     if args.check:

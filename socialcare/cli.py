@@ -29,9 +29,13 @@ app = typer.Typer(
 config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
 db_app = typer.Typer(help="Manage the SQL system of record.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect dead-letter topics.", no_args_is_help=True)
+brands_app = typer.Typer(help="Brand configuration: accounts, competitors, listening queries.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(brands_app, name="brands")
+collect_app = typer.Typer(help="Collect mentions from X, Reddit or a file into mentions.raw.", no_args_is_help=True)
+app.add_typer(collect_app, name="collect")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -181,9 +185,7 @@ def worker(
     names = list(STAGES) if stage == "all" else [stage]
     unknown = [n for n in names if n not in STAGES]
     if unknown:
-        err.print(
-            f"[bold red]error:[/] unknown stage {unknown[0]!r}; choose one of: all, {', '.join(STAGES)}"
-        )
+        err.print(f"[bold red]error:[/] unknown stage {unknown[0]!r}; choose one of: all, {', '.join(STAGES)}")
         raise typer.Exit(2)
     with friendly_errors():
         settings = _load_settings()
@@ -219,6 +221,33 @@ def dlq_show(
             f"  reason: {letter.reason}\n  value: {preview!r}",
             highlight=False,
         )
+
+
+# brands ------------------------------------------------------------------------------------------
+@brands_app.command("check")
+def brands_check(
+    file: Annotated[Path, typer.Argument(help="The brand YAML file.")],
+) -> None:
+    """Validate a brand file; print each brand's queries as X rules, or every problem with its line."""
+    from collectors.brands import load_brands
+    from collectors.query import compile_query
+
+    with friendly_errors():
+        config = load_brands(file)
+        for brand in config.brands:
+            out.print(
+                f"brand={brand.name} x={brand.accounts.x or '-'} reddit={brand.accounts.reddit or '-'} "
+                f"competitors={','.join(brand.competitors) or '-'} "
+                f"subreddits={','.join(brand.subreddits) or '-'}",
+                highlight=False,
+            )
+            for query in brand.queries:
+                compiled = compile_query(query.query)
+                out.print(
+                    f"  query={query.name} sources={','.join(query.sources)} x={compiled.x_query}",
+                    highlight=False,
+                )
+    out.print(f"{file}: ok ({len(config.brands)} brands)", highlight=False)
 
 
 # import ------------------------------------------------------------------------------------------
@@ -297,10 +326,136 @@ def import_file(
     if len(report.rejected) > REJECTS_SHOWN:
         err.print(f"... and {len(report.rejected) - REJECTS_SHOWN} more rejected rows", highlight=False)
     if report.rejected:
-        err.print(
-            "every rejected row is kept with its reason:  socialcare dlq show mentions.raw", highlight=False
-        )
+        err.print("every rejected row is kept with its reason:  socialcare dlq show mentions.raw", highlight=False)
     out.print(f"file={file} {report.as_line()}", highlight=False)
+
+
+collect_app.command("replay", help="Replay a CSV or JSONL file into mentions.raw (same as `socialcare import`).")(
+    import_file
+)
+
+BrandsOption = Annotated[Path, typer.Option("--brands", "-b", help="The brand YAML file.")]
+
+
+@collect_app.command("x")
+def collect_x(
+    brands: BrandsOption,
+    mode: Annotated[str, typer.Option(help="search (recent search per query), mentions, or stream.")] = "search",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (search, mentions).")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between polls.", min=5)] = 60.0,
+    max_pages: Annotated[
+        int, typer.Option(help="Pages (up to 100 posts each) per query and poll: bounds the monthly cap.", min=1)
+    ] = 10,
+) -> None:
+    """Collect brand mentions from X (API v2): recent search, account mentions, or the filtered stream."""
+    from collectors.collect import poll_sources, stream_sources
+    from collectors.listening import compile_brands, x_mention_sources, x_search_sources, x_stream_rules
+    from collectors.x import PostBudget, XFilteredStreamSource, XStreamRules, make_client
+    from socialcare.runtime import Runtime
+    from socialcare.store.counters import UsageCounterStore
+
+    if mode not in {"search", "mentions", "stream"}:
+        raise typer.BadParameter(f"{mode!r}: choose search, mentions or stream")
+    with friendly_errors():
+        settings = _load_settings()
+        setup_logging(settings)
+        compiled = compile_brands(load_brand_file(brands))
+        should_stop = stop_on_signals()
+        with Runtime.open(settings) as runtime:
+            budget = (
+                PostBudget(
+                    UsageCounterStore(runtime.engine, "x.posts_read"),
+                    settings.x_monthly_post_cap,
+                    reset_day=settings.x_post_cap_reset_day,
+                )
+                if settings.x_monthly_post_cap
+                else None
+            )
+            if mode == "stream":
+                desired, brand_of_tag = x_stream_rules(compiled, settings.x_rule_tag_prefix, settings.x_rule_max_length)
+                changes = XStreamRules.from_settings(settings).sync(desired)
+                out.print(f"x_rules {changes}", highlight=False)
+                stream = XFilteredStreamSource.from_settings(settings, brands_by_tag=brand_of_tag, budget=budget)
+                report = stream_sources(runtime, [stream], should_stop=should_stop)
+            else:
+                client = make_client(settings)
+                build = x_search_sources if mode == "search" else x_mention_sources
+                sources = build(client, compiled, budget=budget, max_pages=max_pages)
+                report = poll_sources(runtime, sources, once=once, interval_s=interval, should_stop=should_stop)
+    out.print(f"collect=x mode={mode} published={report.published} rejected={report.rejected}", highlight=False)
+
+
+@collect_app.command("reddit")
+def collect_reddit(
+    brands: BrandsOption,
+    mode: Annotated[str, typer.Option(help="stream (subreddits), search (all of Reddit), or inbox.")] = "stream",
+    once: Annotated[bool, typer.Option("--once", help="Read what is there and exit.")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between polls (search, inbox).", min=5)] = 120.0,
+) -> None:
+    """Collect brand mentions from Reddit: subreddit streams, search, or the brand account's inbox."""
+    from collectors.collect import poll_sources, stream_sources
+    from collectors.listening import (
+        compile_brands,
+        reddit_inbox_sources,
+        reddit_search_sources,
+        reddit_stream_sources,
+    )
+    from collectors.reddit import reddit_from_settings
+    from socialcare.runtime import Runtime
+
+    if mode not in {"stream", "search", "inbox"}:
+        raise typer.BadParameter(f"{mode!r}: choose stream, search or inbox")
+    with friendly_errors():
+        settings = _load_settings()
+        setup_logging(settings)
+        compiled = compile_brands(load_brand_file(brands))
+        should_stop = stop_on_signals()
+        reddit = reddit_from_settings(settings)
+        with Runtime.open(settings) as runtime:
+            if mode == "stream":
+                sources = reddit_stream_sources(reddit, compiled, stop_when_idle=once)
+                report = stream_sources(runtime, sources, should_stop=should_stop)
+            else:
+                build = reddit_search_sources if mode == "search" else reddit_inbox_sources
+                report = poll_sources(
+                    runtime, build(reddit, compiled), once=once, interval_s=interval, should_stop=should_stop
+                )
+    out.print(f"collect=reddit mode={mode} published={report.published} rejected={report.rejected}", highlight=False)
+
+
+@app.command("backfill")
+def backfill_command(
+    brands: BrandsOption,
+    hours: Annotated[float, typer.Option(help="How far back to search (X recent search reaches 7 days).")] = 24.0,
+    max_pages: Annotated[int, typer.Option(help="Pages of up to 100 posts per query.", min=1)] = 10,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Register with the Prefect server and run on --cron until Ctrl-C.")
+    ] = False,
+    cron: Annotated[str, typer.Option(help="Schedule for --serve (UTC).")] = "15 * * * *",
+) -> None:
+    """Run the Prefect `backfill` flow: search a time window for every brand query, with retries."""
+    try:
+        from flows.backfill import backfill
+    except ModuleNotFoundError as exc:
+        from socialcare.errors import MissingExtraError
+
+        with friendly_errors():
+            raise MissingExtraError(exc.name or "prefect", "flows") from exc
+    with friendly_errors():
+        load_brand_file(brands)  # refuse a bad brand file before Prefect starts
+    brands_file = str(brands.resolve())
+    if serve:
+        parameters = {"brands_file": brands_file, "hours": hours, "max_pages": max_pages}
+        backfill.serve(name="backfill", cron=cron, parameters=parameters)
+        return
+    published = backfill(brands_file, hours=hours, max_pages=max_pages)
+    out.print(f"backfill published={sum(published.values())} rules={published}", highlight=False)
+
+
+def load_brand_file(path: Path) -> Any:
+    from collectors.brands import load_brands
+
+    return load_brands(path)
 
 
 # demo --------------------------------------------------------------------------------------------
@@ -309,9 +464,7 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Exit once the sample is processed (the web app comes later).")
     ] = False,
-    var_dir: Annotated[Path, typer.Option(help="Folder for the demo database (recreated each run).")] = Path(
-        "var"
-    ),
+    var_dir: Annotated[Path, typer.Option(help="Folder for the demo database (recreated each run).")] = Path("var"),
 ) -> None:
     """Run every stage on the embedded defaults over the bundled sample of a fictional brand."""
     from socialcare.demo import print_summary, run_demo

@@ -75,9 +75,7 @@ def run_demo(var_dir: Path, progress: bool = True) -> DemoSummary:
 
 
 def print_summary(summary: DemoSummary, console: Console) -> None:
-    console.print(
-        f"\n[bold]socialcare demo[/] on the embedded defaults ({summary.database})", highlight=False
-    )
+    console.print(f"\n[bold]socialcare demo[/] on the embedded defaults ({summary.database})", highlight=False)
     stages = Table("stage", "consumed", "processed", "emitted", "dead-lettered", title="stages")
     stages.add_row(
         "import (sample)",
@@ -87,9 +85,7 @@ def print_summary(summary: DemoSummary, console: Console) -> None:
         str(len(summary.imported.rejected)),
     )
     for name, stats in summary.stages.items():
-        stages.add_row(
-            name, *(str(v) for v in (stats.consumed, stats.processed, stats.emitted, stats.dead_lettered))
-        )
+        stages.add_row(name, *(str(v) for v in (stats.consumed, stats.processed, stats.emitted, stats.dead_lettered)))
     console.print(stages)
     outcomes = Table("outcome", "count", title="stored mentions")
     for label, counts in (
@@ -107,6 +103,4 @@ def print_summary(summary: DemoSummary, console: Console) -> None:
             topics.add_row(topic, str(count))
     console.print(topics)
     dead = sum(count for topic, count in summary.topics.items() if topic == dlq_topic(topic) and count)
-    console.print(
-        f"dead letters: {dead}" + ("  (see  socialcare dlq show TOPIC)" if dead else ""), highlight=False
-    )
+    console.print(f"dead letters: {dead}" + ("  (see  socialcare dlq show TOPIC)" if dead else ""), highlight=False)

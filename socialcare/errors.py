@@ -5,12 +5,14 @@ the whole family in one place and a message always says what to do next::
 
     SocialcareError
     ├── ConfigError            settings or a configuration file is invalid
+    │   └── QuerySyntaxError   a listening query does not parse (collectors.query; carries ``column``)
     ├── MissingExtraError      an optional dependency is not installed (says which ``pip install``)
     ├── EventError             bytes or a dict are not a valid event (goes to the dead-letter topic)
     ├── TransportError         the broker or the local log cannot be reached or refused a write
     │   └── BrokerError        the local Tansu broker cannot be found or started
     ├── StoreError             the SQL database is unreachable or not migrated
     ├── ImportFileError        an import file cannot be opened or has no usable columns
+    ├── XApiError              the X API refused a request for good (collectors.x; carries ``status``)
     └── RateLimitError         a platform said "slow down"; carries ``retry_after`` seconds
 """
 
@@ -29,9 +31,7 @@ class MissingExtraError(SocialcareError):
     """An optional dependency is missing; the message names the exact install command."""
 
     def __init__(self, module: str, extra: str) -> None:
-        super().__init__(
-            f"the optional dependency {module!r} is not installed: run  pip install 'socialcare[{extra}]'"
-        )
+        super().__init__(f"the optional dependency {module!r} is not installed: run  pip install 'socialcare[{extra}]'")
         self.module = module
         self.extra = extra
 

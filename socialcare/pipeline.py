@@ -34,9 +34,7 @@ def run_stages(
         for name in names
     }
     if until_idle:
-        return {
-            name: worker.run(stop_when_idle=True, should_stop=should_stop) for name, worker in workers.items()
-        }
+        return {name: worker.run(stop_when_idle=True, should_stop=should_stop) for name, worker in workers.items()}
     errors: list[BaseException] = []
 
     def run(worker: Worker[object]) -> None:  # type: ignore[type-var]

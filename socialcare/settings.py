@@ -56,9 +56,35 @@ class Settings(BaseSettings):
 
     # platforms (used by the collectors and posters)
     x_bearer_token: SecretStr | None = None
+    x_api_base_url: str = Field(
+        "https://api.twitter.com",
+        description="base URL of the X API for the filtered stream and its rules (tests use a local server)",
+    )
+    x_monthly_post_cap: int | None = Field(
+        None,
+        ge=1,
+        description="posts the X plan may read per month; the collector warns at 80 % and 95 % and stops "
+        "at the cap; unset = no budget",
+    )
+    x_post_cap_reset_day: int = Field(
+        1, ge=1, le=28, description="day of the month on which the X plan's post cap resets"
+    )
+    x_rule_tag_prefix: str = Field(
+        "socialcare:",
+        min_length=1,
+        description="filtered-stream rules whose tag starts with this are socialcare's; rule sync leaves "
+        "every other rule alone",
+    )
+    x_rule_max_length: int = Field(
+        512, ge=1, description="longest filtered-stream rule value the X plan accepts, in characters"
+    )
     reddit_client_id: str | None = None
     reddit_client_secret: SecretStr | None = None
     reddit_user_agent: str = "socialcare/0.1 (social customer care)"
+    reddit_username: str | None = Field(
+        None, description="the brand's Reddit account (script app login), needed to read its inbox"
+    )
+    reddit_password: SecretStr | None = None
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

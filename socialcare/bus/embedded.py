@@ -51,10 +51,7 @@ class EmbeddedTransport(Transport):
     def read(self, topic: str, limit: int) -> list[Record]:
         with self.engine.connect() as connection:
             rows = connection.execute(
-                select(log_records)
-                .where(log_records.c.topic == topic)
-                .order_by(log_records.c.offset)
-                .limit(limit)
+                select(log_records).where(log_records.c.topic == topic).order_by(log_records.c.offset).limit(limit)
             ).all()
         return [_record(row._mapping) for row in rows]
 

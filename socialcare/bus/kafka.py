@@ -241,9 +241,7 @@ class KafkaTransportConsumer(Consumer):
 
     def commit(self, records: Sequence[Record]) -> None:
         offsets = {
-            TopicPartition(self.transport.physical(topic), partition): OffsetAndMetadata(
-                record.offset + 1, "", -1
-            )
+            TopicPartition(self.transport.physical(topic), partition): OffsetAndMetadata(record.offset + 1, "", -1)
             for (topic, partition), record in last_record_per_partition(records).items()
         }
         if not offsets:

@@ -59,9 +59,7 @@ def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
     rows = _last_row_per_key(rows, key)
     dialect_insert = _DIALECT_INSERT.get(connection.dialect.name)
     if dialect_insert is None:
-        raise ConfigError(
-            f"database dialect {connection.dialect.name!r} is not supported: use SQLite or PostgreSQL"
-        )
+        raise ConfigError(f"database dialect {connection.dialect.name!r} is not supported: use SQLite or PostgreSQL")
     statement = dialect_insert(table)
     excluded = statement.excluded
     connection.execute(

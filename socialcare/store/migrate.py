@@ -68,6 +68,4 @@ def require_head(engine: Engine) -> None:
 
 def _unreachable(engine: Engine, exc: OperationalError) -> str:
     url = engine.url.render_as_string(hide_password=True)
-    return (
-        f"cannot reach the database {url}: {exc.orig}; check SOCIALCARE_DATABASE_URL and that it is running"
-    )
+    return f"cannot reach the database {url}: {exc.orig}; check SOCIALCARE_DATABASE_URL and that it is running"

@@ -81,6 +81,15 @@ collector_checkpoints = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
+usage_counters = Table(
+    "usage_counters",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("period", String(32), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
 # The embedded transport: a durable log per topic (one partition) and committed offsets per group.
 log_topics = Table(
     "log_topics",

@@ -87,30 +87,22 @@ def test_missing_columns_fail_at_once_with_a_hint(tmp_path: Path) -> None:
     assert "error:" in result.output and "--map" in result.output
 
 
-def test_a_second_import_of_the_same_file_resumes_and_publishes_nothing(
-    tmp_path: Path, shared_data: Path
-) -> None:
+def test_a_second_import_of_the_same_file_resumes_and_publishes_nothing(tmp_path: Path, shared_data: Path) -> None:
     twcs = str(shared_data / "twcs" / "twcs_sample.csv")
     runner = CliRunner()
     first = runner.invoke(app, ["import", twcs, "-f", "twcs", "--no-progress"], env=env_for(tmp_path))
     again = runner.invoke(app, ["import", twcs, "-f", "twcs", "--no-progress"], env=env_for(tmp_path))
-    redo = runner.invoke(
-        app, ["import", twcs, "-f", "twcs", "--no-progress", "--restart"], env=env_for(tmp_path)
-    )
+    redo = runner.invoke(app, ["import", twcs, "-f", "twcs", "--no-progress", "--restart"], env=env_for(tmp_path))
     assert "published=2777 " in first.output, first.output
     assert "published=0 " in again.output and "resumed_from=4999" in again.output
     assert "published=2777 " in redo.output and "resumed_from=start" in redo.output
 
 
 @pytest.mark.slow
-def test_import_killed_with_sigkill_and_restarted_stores_exactly_the_file(
-    tmp_path: Path, shared_data: Path
-) -> None:
+def test_import_killed_with_sigkill_and_restarted_stores_exactly_the_file(tmp_path: Path, shared_data: Path) -> None:
     airline = shared_data / "airline_tweets" / "tweets_dev.csv"
     expected = {
-        item.mention.id
-        for item in ReplaySource(airline, format="airline").items(None)
-        if isinstance(item, Collected)
+        item.mention.id for item in ReplaySource(airline, format="airline").items(None) if isinstance(item, Collected)
     }
     env = {**os.environ, **env_for(tmp_path), "SOCIALCARE_BATCH_SIZE": "200"}
     command = [
@@ -125,9 +117,7 @@ def test_import_killed_with_sigkill_and_restarted_stores_exactly_the_file(
     ]
     settings = Settings.model_validate({"database_url": env["SOCIALCARE_DATABASE_URL"]})
 
-    victim = subprocess.Popen(
-        [*command, "--rate", "3000/s"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    victim = subprocess.Popen([*command, "--rate", "3000/s"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     with Runtime.open(settings) as runtime:
         checkpoints = CheckpointStore(runtime.engine)
         key = ReplaySource(airline, format="airline").checkpoint_key
@@ -157,9 +147,7 @@ def test_rate_option_paces_the_replay(tmp_path: Path) -> None:
     rows = "".join(f"{i},post {i},2026-11-09T08:00:{i:02d}Z,a{i},0\n" for i in range(60))
     path.write_text(HEADER + rows)
     started = time.monotonic()
-    result = CliRunner().invoke(
-        app, ["import", str(path), "--rate", "100/s", "--no-progress"], env=env_for(tmp_path)
-    )
+    result = CliRunner().invoke(app, ["import", str(path), "--rate", "100/s", "--no-progress"], env=env_for(tmp_path))
     elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.output
     assert "published=60 " in result.output
@@ -170,8 +158,6 @@ def test_speedup_replays_the_original_gaps(tmp_path: Path) -> None:
     path = tmp_path / "gaps.csv"
     path.write_text(HEADER + "1,a,2026-11-09T08:00:00Z,a1,0\n2,b,2026-11-09T08:00:30Z,a2,0\n")
     started = time.monotonic()
-    result = CliRunner().invoke(
-        app, ["import", str(path), "--speedup", "60", "--no-progress"], env=env_for(tmp_path)
-    )
+    result = CliRunner().invoke(app, ["import", str(path), "--speedup", "60", "--no-progress"], env=env_for(tmp_path))
     assert result.exit_code == 0, result.output
     assert 0.45 <= time.monotonic() - started < 5  # a 30 s gap at 60x is half a second

@@ -17,9 +17,7 @@ pytestmark = pytest.mark.kafka
 def test_runtime_creates_every_topic_and_its_dlq_with_the_configured_partitions(
     kafka_bootstrap: str, tmp_path: object
 ) -> None:
-    settings = kafka_test_settings(
-        kafka_bootstrap, topic_partitions=2, database_url=f"sqlite:///{tmp_path}/k.db"
-    )
+    settings = kafka_test_settings(kafka_bootstrap, topic_partitions=2, database_url=f"sqlite:///{tmp_path}/k.db")
     with Runtime.open(settings) as runtime:
         runtime.transport.ensure_topics(all_topics_with_dlq())  # a second call changes nothing
     consumer = KafkaConsumer(bootstrap_servers=kafka_bootstrap)

@@ -22,9 +22,7 @@ def test_stages_run_side_by_side_and_stop_cleanly(runtime_settings: Settings, ru
         stop = threading.Event()
         results: dict[str, object] = {}
         runner = threading.Thread(
-            target=lambda: results.update(
-                run_stages(runtime, ["store"], until_idle=False, should_stop=stop.is_set)
-            )
+            target=lambda: results.update(run_stages(runtime, ["store"], until_idle=False, should_stop=stop.is_set))
         )
         runner.start()
         with runtime.transport.producer() as producer:  # records arrive while the stage is running

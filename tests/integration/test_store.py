@@ -27,9 +27,7 @@ def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:
     migrate.downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     assert migrate.upgrade(engine) == migrate.head_revision()
-    assert {"mentions", "log_records", "log_offsets", "collector_checkpoints"} <= set(
-        inspect(engine).get_table_names()
-    )
+    assert {"mentions", "log_records", "log_offsets", "collector_checkpoints"} <= set(inspect(engine).get_table_names())
 
 
 def test_an_unmigrated_database_is_refused_with_the_command_to_run(database_url: str) -> None:
@@ -64,3 +62,15 @@ def test_checkpoints_save_load_reset(engine: Engine) -> None:
     assert checkpoints.load("replay:x") == "20"
     checkpoints.reset("replay:x")
     assert checkpoints.load("replay:x") is None
+
+
+def test_usage_counters_persist_per_name_and_period(engine: Engine) -> None:
+    from socialcare.store.counters import UsageCounterStore
+
+    x = UsageCounterStore(engine, "x.posts_read")
+    other = UsageCounterStore(engine, "other")
+    assert x.load("2026-11") == 0
+    x.save("2026-11", 120)
+    x.save("2026-11", 150)
+    other.save("2026-11", 7)
+    assert x.load("2026-11") == 150 and x.load("2026-12") == 0 and other.load("2026-11") == 7

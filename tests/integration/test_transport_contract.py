@@ -9,9 +9,7 @@ from socialcare.bus.base import Record, Transport
 TOPIC = "contract.events"
 
 
-def drain(
-    transport: Transport, group: str, expected: int, batch: int = 100, rounds: int = 60
-) -> list[Record]:
+def drain(transport: Transport, group: str, expected: int, batch: int = 100, rounds: int = 60) -> list[Record]:
     """Consume until ``expected`` records arrived (or ``rounds`` polls passed), committing each batch."""
     got: list[Record] = []
     with transport.consumer(group, [TOPIC]) as consumer:

@@ -50,9 +50,7 @@ def test_malformed_events_reach_the_dlq_with_reason_and_original_bytes(
     bad = [b"\xff\xfe not utf-8", b"{not json", b'{"schema_version": 1, "id": "x:1"}']
     publish(transport, [encode_event(good), *bad])
     store = MentionStore(runtime_engine)
-    stats = Worker(StoreMentionsStage(store), transport, poll_timeout_ms=500).run(
-        stop_when_idle=True, idle_polls=4
-    )
+    stats = Worker(StoreMentionsStage(store), transport, poll_timeout_ms=500).run(stop_when_idle=True, idle_polls=4)
     assert stats.dead_lettered == 3
     assert store.ids() == {good.id}
     letters = [DeadLetter.from_record(r) for r in transport.read(dlq_topic(MENTIONS_RAW), 10)]
@@ -102,9 +100,7 @@ def test_infrastructure_errors_stop_the_worker_without_commit_or_dead_letters(
 ) -> None:
     publish(transport, [encode_event(make_mention(i)) for i in range(3)])
     with pytest.raises(StoreError):
-        Worker(DatabaseDown(), transport, poll_timeout_ms=500, group_id="g").run(
-            stop_when_idle=True, idle_polls=4
-        )
+        Worker(DatabaseDown(), transport, poll_timeout_ms=500, group_id="g").run(stop_when_idle=True, idle_polls=4)
     assert transport.read(dlq_topic(MENTIONS_RAW), 10) == []
     assert transport.committed("g", MENTIONS_RAW) == 0
     store = MentionStore(runtime_engine)

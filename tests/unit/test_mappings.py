@@ -209,9 +209,7 @@ def test_row_to_mention_fallbacks() -> None:
     mention = row_to_mention(row, minimal, collected_at=NOW, brand="FromThread", conversation_id="import:1")
     assert (mention.id, mention.author.id, mention.author.handle) == ("import:7", "jane", "jane")
     assert (mention.brand, mention.conversation_id) == ("FromThread", "import:1")
-    anonymous = row_to_mention(
-        {"id": "8", "text": "hi", "created_at": "1714564800"}, minimal, collected_at=NOW
-    )
+    anonymous = row_to_mention({"id": "8", "text": "hi", "created_at": "1714564800"}, minimal, collected_at=NOW)
     assert (anonymous.author.id, anonymous.brand, anonymous.conversation_id) == ("unknown", "Default", None)
 
 

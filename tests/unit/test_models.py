@@ -64,9 +64,7 @@ def enriched() -> EnrichedMention:
             approved_by="approver@example.com",
             idempotency_key="r-1-3f9a2c7e",
         ),
-        ReplyPosted(
-            reply_id="r-1", status="posted", platform_id="1", posted_at=datetime(2026, 11, 9, tzinfo=UTC)
-        ),
+        ReplyPosted(reply_id="r-1", status="posted", platform_id="1", posted_at=datetime(2026, 11, 9, tzinfo=UTC)),
         ReplyPosted(reply_id="r-2", status="failed", error="the post was deleted"),
     ],
 )
@@ -79,9 +77,7 @@ def test_every_event_round_trips_through_json(event: Mention) -> None:
 def test_times_are_normalised_to_utc() -> None:
     tokyo = timezone(timedelta(hours=9))
     mention = make_mention(1).model_copy(update={})
-    moved = Mention.model_validate(
-        {**mention.model_dump(), "created_at": datetime(2026, 11, 9, 18, 0, tzinfo=tokyo)}
-    )
+    moved = Mention.model_validate({**mention.model_dump(), "created_at": datetime(2026, 11, 9, 18, 0, tzinfo=tokyo)})
     assert moved.created_at == datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
     assert moved.created_at.tzinfo == UTC
 

@@ -220,9 +220,7 @@ def test_jsonl_events_flat_objects_and_bad_lines(tmp_path: Path) -> None:
 
 # checkpoints -------------------------------------------------------------------------------------
 def _summary(items: list[SourceItem]) -> list[tuple[str, str]]:
-    return [
-        (item.checkpoint, item.mention.id if isinstance(item, Collected) else item.location) for item in items
-    ]
+    return [(item.checkpoint, item.mention.id if isinstance(item, Collected) else item.location) for item in items]
 
 
 def test_resuming_from_checkpoint_k_yields_exactly_the_items_after_k(broken_csv: Path) -> None:
