@@ -46,6 +46,8 @@ def setup_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    for chatty in ("alembic", "kafka"):  # their INFO lines are about themselves, not about the pipeline
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
 
 
 @contextmanager
