@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 	# PyTorch first and pinned: the CPU wheel; a resolver left alone would pull several GB of CUDA packages.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# asari pins old janome and packaging releases it does not need; it works with the current ones.
+	$(BIN)/python -m pip install --quiet --no-deps asari==0.2.0
 	touch $(STAMP)
 
 demo: $(STAMP)
