@@ -30,10 +30,17 @@ COPY responders ./responders
 COPY flows ./flows
 COPY dashboards ./dashboards
 # A regular (non-editable) install: the package is copied into the venv, /src is not needed at run time.
-RUN pip install ".[kafka,postgres,x,reddit]"
+RUN pip install ".[kafka,postgres,x,reddit,ml]" \
+ && pip install --no-deps asari==0.2.0
 
 # ---------------------------------------------------------------------------------------------------------
 FROM python:3.11-slim AS runtime
+
+# asari's ONNX model (Japanese sentiment) needs the en_US.UTF-8 locale, which slim images do not carry.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends locales \
+ && localedef -i en_US -f UTF-8 en_US.UTF-8 \
+ && rm -rf /var/lib/apt/lists/*
 
 LABEL org.opencontainers.image.title="socialcare" \
       org.opencontainers.image.description="Social listening and social customer care pipeline" \

@@ -454,6 +454,79 @@ def backfill_command(
     out.print(f"backfill published={sum(published.values())} rules={published}", highlight=False)
 
 
+# enrichment --------------------------------------------------------------------------------------
+def _enricher_and_rows(file: Path, text_column: str) -> tuple[Any, list[Any]]:
+    from enrich.classify import read_rows
+    from enrich.pipeline import Enricher
+
+    settings = _load_settings()
+    rows = list(read_rows(file, text_column))
+    err.print(f"loading models (encoder={settings.encoder}) ...", highlight=False)
+    return Enricher.from_settings(settings), rows
+
+
+def _classify_with_progress(enricher: Any, rows: list[Any], desc: str) -> list[dict[str, Any]]:
+    from tqdm import tqdm
+
+    from enrich.classify import classify_rows
+
+    with tqdm(total=len(rows), unit="texts", desc=desc, mininterval=0.5, dynamic_ncols=True) as bar:
+        return classify_rows(enricher, rows, on_batch=bar.update)
+
+
+@app.command("classify")
+def classify(
+    file: Annotated[Path, typer.Argument(help="CSV, JSONL or plain text (one text a line).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON lines.")],
+    text_column: Annotated[str, typer.Option(help="Column (CSV) or key (JSONL) holding the text.")] = "text",
+) -> None:
+    """Score every text: language, sentiment, department, escalation risk, spam, redacted text."""
+    with friendly_errors():
+        enricher, rows = _enricher_and_rows(file, text_column)
+        results = _classify_with_progress(enricher, rows, "classify")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as handle:
+        for result in results:
+            handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+    out.print(f"classified={len(results)} output={output}", highlight=False)
+
+
+@app.command("eval")
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="A labelled CSV or JSONL with sentiment, department and/or risk.")],
+    text_column: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
+) -> None:
+    """Accuracy, macro-F1, macro-recall, per-class precision/recall and a confusion matrix per label."""
+    from enrich.classify import canonical_labels
+    from enrich.metrics import evaluate as score
+    from enrich.metrics import format_report
+    from socialcare.models import DEPARTMENTS
+
+    label_sets = {
+        "sentiment": ("sentiment", ("negative", "neutral", "positive")),
+        "department": ("department", DEPARTMENTS),
+        "risk": ("risk_level", ("low", "medium", "high")),
+    }
+    with friendly_errors():
+        enricher, rows = _enricher_and_rows(file, text_column)
+        rows = [canonical_labels(row) for row in rows]
+        present = [c for c in label_sets if any(c in row.labels for row in rows)]
+        if not present:
+            from socialcare.errors import ImportFileError
+
+            raise ImportFileError(f"{file}: no label column; expected one of {', '.join(label_sets)}")
+        results = _classify_with_progress(enricher, rows, "eval")
+    for column in present:
+        key, labels = label_sets[column]
+        pairs = [
+            (row.labels[column], result[key])
+            for row, result in zip(rows, results, strict=True)
+            if row.labels.get(column)
+        ]
+        report = score([g for g, _ in pairs], [p for _, p in pairs], list(labels))
+        out.print(format_report(f"{column} ({len(pairs)} rows, {file.name})", report), highlight=False)
+
+
 def load_brand_file(path: Path) -> Any:
     from collectors.brands import load_brands
 

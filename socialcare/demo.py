@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -13,15 +14,18 @@ from sqlalchemy import func, select
 from collectors.importer import import_source
 from collectors.replay import ReplaySource
 from collectors.runner import RunReport
+from enrich.department import primary_department
 from socialcare.bus.worker import WorkerStats
+from socialcare.models import EnrichedMention, decode_event
 from socialcare.pipeline import run_stages
 from socialcare.runtime import Runtime
 from socialcare.settings import Settings
 from socialcare.stages import STAGES
 from socialcare.store.schema import mentions
-from socialcare.topics import all_topics_with_dlq, dlq_topic
+from socialcare.topics import MENTIONS_ENRICHED, all_topics_with_dlq, dlq_topic
 
 SAMPLE = "mentions.jsonl"
+LABELS = "labels.csv"
 DEMO_DB = "demo.db"
 
 
@@ -35,6 +39,8 @@ class DemoSummary:
     by_language: dict[str, int] = field(default_factory=dict)
     threads: int = 0
     topics: dict[str, int] = field(default_factory=dict)
+    enriched: dict[str, dict[str, int]] = field(default_factory=dict)
+    agreement: dict[str, str] = field(default_factory=dict)
 
 
 def fresh_demo_settings(var_dir: Path) -> Settings:
@@ -71,7 +77,39 @@ def run_demo(var_dir: Path, progress: bool = True) -> DemoSummary:
                 ).scalar_one()
             )
         summary.topics = {topic: runtime.transport.end_offsets(topic) for topic in all_topics_with_dlq()}
+        enriched = [
+            decode_event(EnrichedMention, r.value) for r in runtime.transport.read(MENTIONS_ENRICHED, 1_000_000)
+        ]
+    summary.enriched, summary.agreement = enrichment_outcomes(enriched)
     return summary
+
+
+def enrichment_outcomes(enriched: list[EnrichedMention]) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
+    """Counts of sentiment, department and risk, and agreement with the sample's own labels."""
+    tallies: dict[str, dict[str, int]] = {"sentiment": {}, "department": {}, "risk": {}}
+    predicted: dict[str, dict[str, str]] = {}
+    for mention in enriched:
+        values: dict[str, str] = {
+            "sentiment": mention.sentiment.label,
+            "department": primary_department(mention.department_scores),
+            "risk": mention.risk.level,
+        }
+        predicted[mention.id] = values
+        for key, value in values.items():
+            tallies[key][value] = tallies[key].get(value, 0) + 1
+    labels = list(csv.DictReader((files("socialcare.sample") / LABELS).read_text("utf-8").splitlines()))
+    agreement: dict[str, str] = {}
+    for key in ("sentiment", "department"):
+        pairs = [(row[key], predicted[row["item_id"]][key]) for row in labels if row["item_id"] in predicted]
+        if pairs:
+            agreement[f"{key} accuracy"] = f"{sum(g == p for g, p in pairs) / len(pairs):.2f} of {len(pairs)}"
+    high = [predicted[r["item_id"]]["risk"] for r in labels if r["risk"] == "high" and r["item_id"] in predicted]
+    flagged = [r["risk"] for r in labels if r["item_id"] in predicted and predicted[r["item_id"]]["risk"] == "high"]
+    if high:
+        agreement["high-risk recall"] = f"{high.count('high') / len(high):.2f} of {len(high)}"
+    if flagged:
+        agreement["high-risk precision"] = f"{flagged.count('high') / len(flagged):.2f} of {len(flagged)}"
+    return tallies, agreement
 
 
 def print_summary(summary: DemoSummary, console: Console) -> None:
@@ -102,5 +140,13 @@ def print_summary(summary: DemoSummary, console: Console) -> None:
         if count or not topic.endswith(".dlq"):
             topics.add_row(topic, str(count))
     console.print(topics)
+    if summary.enriched:
+        enrichment = Table("enrichment", "count", title="enriched mentions")
+        for key, counts in summary.enriched.items():
+            for value, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+                enrichment.add_row(f"{key}={value}", str(count))
+        for name, value in summary.agreement.items():
+            enrichment.add_row(f"vs sample labels: {name}", value)
+        console.print(enrichment)
     dead = sum(count for topic, count in summary.topics.items() if topic == dlq_topic(topic) and count)
     console.print(f"dead letters: {dead}" + ("  (see  socialcare dlq show TOPIC)" if dead else ""), highlight=False)

@@ -14,6 +14,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MASK = "**********"
 
+DEFAULT_PII_ORDER_PATTERN = (
+    r"(?i)(?:\b(?:order|account|acct|booking|reservation|conf(?:irmation)?|ref(?:erence)?|ticket|case)"
+    r"|注文番号|予約番号|会員番号|お問い合わせ番号|受付番号)"
+    r"\s*(?:no\.?|number|num|id|code|#)?\s*[:#：]?\s*([A-Z0-9][A-Z0-9-]{4,18}[A-Z0-9])(?![A-Za-z0-9])"
+)
+"""Order/account/booking numbers redacted as ``[order]``: the first group (the number) is replaced."""
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -85,6 +92,30 @@ class Settings(BaseSettings):
         None, description="the brand's Reddit account (script app login), needed to read its inbox"
     )
     reddit_password: SecretStr | None = None
+
+    # enrichment: privacy
+    pii_order_pattern: str = Field(
+        DEFAULT_PII_ORDER_PATTERN,
+        description="regular expression for order/account/booking numbers to redact as [order]; only its "
+        "first group (the number itself) is replaced, and a match without any digit is left alone",
+    )
+    retain_original_text_days: int = Field(
+        30,
+        ge=0,
+        description="days the original (unredacted) text is kept beside redacted_text; 0 = never stored",
+    )
+
+    # enrichment models (offline)
+    encoder: Literal["fast", "plain"] = Field(
+        "fast",
+        description="sentence encoder: fast = ONNX Runtime int8 (exported once into var_dir/models), "
+        "plain = PyTorch float32; both length-bucketed and cached, labels agree on at least 98 %",
+    )
+    model_path: Path | None = Field(
+        None,
+        description="a local transformers model folder replacing the packaged all-MiniLM-L6-v2 "
+        "(never downloaded; the heads must be retrained for it)",
+    )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -12,8 +12,17 @@ from socialcare.store.stage import StoreMentionsStage
 
 StageFactory = Callable[[Runtime], Stage[Any]]
 
+
+def _enrich(runtime: Runtime) -> Stage[Any]:
+    from enrich.pipeline import Enricher  # heavy (models): imported only when the stage runs
+    from enrich.stage import EnrichStage
+
+    return EnrichStage(Enricher.from_settings(runtime.settings))
+
+
 STAGES: dict[str, StageFactory] = {
     "store": lambda runtime: StoreMentionsStage(MentionStore(runtime.engine)),
+    "enrich": _enrich,
 }
 
 

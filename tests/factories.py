@@ -17,7 +17,7 @@ def make_mention(i: int, *, source: str = "x", text: str | None = None) -> Menti
         source=source,
         source_id=source_id,
         url=f"https://x.com/user{i % 50}/status/{source_id}",
-        text=text or f"@LumoraHelp my thermostat #{i} lost its schedule again",
+        text=f"@LumoraHelp my thermostat #{i} lost its schedule again" if text is None else text,
         created_at=BASE_TIME + timedelta(seconds=i),
         collected_at=BASE_TIME + timedelta(seconds=i + 3),
         author=Author(id=str(1000 + i % 50), handle=f"user{i % 50}", followers=i % 5000),

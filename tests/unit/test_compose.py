@@ -424,7 +424,7 @@ def test_dockerfile_installs_the_cpu_torch_pin_before_the_package(pyproject: dic
     install = runs[package[0]]
     assert " -e " not in f" {install} " and "--editable" not in install
     extras = set(re.search(r"\.\[([^\]]*)\]", install)[1].split(","))  # type: ignore[index]
-    assert extras == {"kafka", "postgres", "x", "reddit"}
+    assert extras == {"kafka", "postgres", "x", "reddit", "ml"}
     assert extras <= set(pyproject["project"]["optional-dependencies"])
 
 

@@ -1,0 +1,271 @@
+"""Enrichment throughput: the naive transformers loop against our batched fast path, in one run.
+
+    python bench/enrich.py [--texts 2000] [--baseline-texts 300]
+
+Texts: real tweets from ../shared/data (``text`` of airline_tweets/tweets_dev.csv and twcs/twcs_sample.csv,
+half each). Measured, each on the same texts:
+
+- naive baseline: the same MiniLM weights through transformers ``AutoModel`` ONCE PER MENTION, padded to
+  ``max_length=256``, no batching, no cache, then the sentiment head. At about 13 texts/s it is timed on
+  the first ``--baseline-texts`` texts only (default 300; pass ``--baseline-texts 2000`` to time all).
+- fast path: ``OnnxEncoder`` (int8) behind ``CachedEncoder``, length-bucketed batches of 64, plus the
+  sentiment head, on all ``--texts`` texts, in a fresh subprocess so that its peak RSS (ru_maxrss) is its
+  own and the ONNX files are already cached (a first run exports them once, untimed).
+- worker path: ``enrich.pipeline.Enricher.from_settings(...).enrich(mentions)`` end to end, in its own
+  subprocess, when the pipeline and the shipped heads are importable; otherwise it is reported as skipped.
+
+The sentiment head is the shipped one (``enrich.heads.load_heads().sentiment``) when present; otherwise a
+throwaway logistic head trained here on other airline rows with plain embeddings (stated in the output).
+Label agreement of the fast path with the plain PyTorch encoder (batched) is measured on all texts.
+Prints ``key=value`` lines and a table, writes bench/results/enrich.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+DATA = ROOT.parent / "shared" / "data"
+AIRLINE = DATA / "airline_tweets" / "tweets_dev.csv"
+TWCS = DATA / "twcs" / "twcs_sample.csv"
+RESULTS = ROOT / "bench" / "results" / "enrich.json"
+MICRO_BATCH = 512
+"""Texts handed to the fast encoder per call, as the worker's micro-batches would be."""
+THROWAWAY_TRAIN_ROWS = (2000, 3500)
+
+
+def read_texts(path: Path, limit: int, start: int = 0) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [row["text"] for row in csv.DictReader(handle)]
+    return rows[start : start + limit]
+
+
+def bench_texts(n: int) -> list[str]:
+    half = n // 2
+    return read_texts(AIRLINE, n - half) + read_texts(TWCS, half)
+
+
+class Head:
+    """Either the shipped sentiment head or a throwaway logistic head; ``proba`` and ``labels``."""
+
+    def __init__(self, head: Any, labels: list[str], source: str) -> None:
+        self.head, self.labels, self.source = head, labels, source
+
+    def proba(self, emb: np.ndarray) -> np.ndarray:
+        return np.asarray(self.head.proba(emb) if self.source == "shipped" else self.head.predict_proba(emb))
+
+    def predict(self, emb: np.ndarray) -> list[str]:
+        return [self.labels[i] for i in self.proba(emb).argmax(axis=1)]
+
+
+def load_head(plain: Any | None = None, cache: Path | None = None) -> Head:
+    try:
+        from enrich.heads import load_heads
+
+        sentiment = load_heads().sentiment
+        return Head(sentiment, list(sentiment.labels), "shipped")
+    except Exception:  # heads not shipped yet: a throwaway head, for measurement only
+        pass
+    import pickle
+
+    if cache is not None and cache.exists():
+        with cache.open("rb") as handle:
+            return Head(*pickle.load(handle))
+    from sklearn.linear_model import LogisticRegression
+
+    from enrich.encoder import TorchEncoder
+
+    plain = plain or TorchEncoder()
+    start, stop = THROWAWAY_TRAIN_ROWS
+    with AIRLINE.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))[start:stop]
+    clf = LogisticRegression(max_iter=2000).fit(
+        plain.encode([r["text"] for r in rows]), [r["airline_sentiment"] for r in rows]
+    )
+    head = Head(clf, [str(c) for c in clf.classes_], "throwaway-logistic")
+    if cache is not None:
+        with cache.open("wb") as handle:
+            pickle.dump((clf, head.labels, head.source), handle)
+    return head
+
+
+def naive_baseline(texts: list[str], head: Head) -> float:
+    """Once per mention, padded to 256 tokens, no cache, no batching: texts per second."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from enrich.encoder import default_model_path
+
+    path = str(default_model_path())
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    torch.set_num_threads(2)
+    started = time.perf_counter()
+    for text in texts:
+        tokens = tokenizer(text, padding="max_length", max_length=256, truncation=True, return_tensors="pt")
+        with torch.inference_mode():
+            hidden = model(**tokens).last_hidden_state
+        mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9), dim=1)
+        head.proba(pooled.numpy())
+    return len(texts) / (time.perf_counter() - started)
+
+
+def child_fast(n: int, head_cache: Path, out: Path) -> None:
+    from enrich.encoder import CachedEncoder, OnnxEncoder
+
+    texts = bench_texts(n)
+    head = load_head(cache=head_cache)
+    encoder = CachedEncoder(OnnxEncoder(cache_dir=ROOT / "var" / "models"))
+    started = time.perf_counter()
+    labels: list[str] = []
+    for i in range(0, len(texts), MICRO_BATCH):
+        labels += head.predict(encoder.encode(texts[i : i + MICRO_BATCH]))
+    elapsed = time.perf_counter() - started
+    result = {
+        "mps": len(texts) / elapsed,
+        "seconds": elapsed,
+        "cache_hits": encoder.hits,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "labels": labels,
+        "encoder": encoder.name,
+        "head": head.source,
+    }
+    out.write_text(json.dumps(result))
+
+
+def child_worker(n: int, out: Path) -> None:
+    from enrich.pipeline import Enricher
+    from socialcare.settings import Settings
+    from tests.factories import make_mention
+
+    texts = bench_texts(n)
+    mentions = [make_mention(i, text=t or " ") for i, t in enumerate(texts)]
+    enricher = Enricher.from_settings(Settings(var_dir=ROOT / "var"))
+    started = time.perf_counter()
+    done = 0
+    for i in range(0, len(mentions), MICRO_BATCH):
+        done += len(enricher.enrich(mentions[i : i + MICRO_BATCH]))
+    elapsed = time.perf_counter() - started
+    result = {
+        "mps": done / elapsed,
+        "seconds": elapsed,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    out.write_text(json.dumps(result))
+
+
+def run_child(mode: str, n: int, head_cache: Path, tmp: Path) -> dict[str, Any] | str:
+    out = tmp / f"{mode}.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            mode,
+            "--texts",
+            str(n),
+            "--head-cache",
+            str(head_cache),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0 or not out.exists():
+        return f"failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}"
+    result: dict[str, Any] = json.loads(out.read_text())
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=2000)
+    parser.add_argument("--baseline-texts", type=int, default=300)
+    parser.add_argument("--child", choices=["fast", "worker"])
+    parser.add_argument("--head-cache", type=Path)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    if args.child == "fast":
+        child_fast(args.texts, args.head_cache, args.out)
+        return
+    if args.child == "worker":
+        child_worker(args.texts, args.out)
+        return
+
+    from enrich.encoder import OnnxEncoder, TorchEncoder
+
+    texts = bench_texts(args.texts)
+    OnnxEncoder(cache_dir=ROOT / "var" / "models")  # export once, untimed
+    plain = TorchEncoder()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        head_cache = tmp / "head.pkl"
+        head = load_head(plain, head_cache)
+        fast = run_child("fast", args.texts, head_cache, tmp)
+        worker = run_child("worker", args.texts, head_cache, tmp)
+    baseline_n = min(args.baseline_texts, len(texts))
+    baseline_mps = naive_baseline(texts[:baseline_n], head)
+    plain_emb = plain.encode(texts)
+    plain_labels = head.predict(plain_emb)
+    if isinstance(fast, str):
+        raise SystemExit(f"fast path {fast}")
+    agreement = float(np.mean([a == b for a, b in zip(plain_labels, fast["labels"], strict=True)]))
+    summary: dict[str, Any] = {
+        "texts": len(texts),
+        "baseline_texts": baseline_n,
+        "head": head.source,
+        "encoder": fast["encoder"],
+        "baseline_mps": baseline_mps,
+        "fast_mps": fast["mps"],
+        "fast_peak_rss_mib": fast["peak_rss_mib"],
+        "fast_cache_hits": fast["cache_hits"],
+        "ratio_fast_to_baseline": fast["mps"] / baseline_mps,
+        "label_agreement_fast_vs_plain": agreement,
+        "worker": worker if isinstance(worker, dict) else {"skipped": worker},
+    }
+    if isinstance(worker, dict):
+        summary["ratio_worker_to_baseline"] = worker["mps"] / baseline_mps
+    for key, value in summary.items():
+        if not isinstance(value, dict):
+            print(f"{key}={value:.3f}" if isinstance(value, float) else f"{key}={value}")
+        else:
+            print(
+                f"{key}=" + " ".join(f"{k}:{v:.3f}" if isinstance(v, float) else f"{k}:{v}" for k, v in value.items())
+            )
+    print(f"\n{'path':<34}{'texts':>7}{'mentions/s':>12}{'ratio':>8}{'peak RSS MiB':>14}")
+    print(f"{'naive (1/mention, pad 256)':<34}{baseline_n:>7}{baseline_mps:>12.1f}{1.0:>8.1f}{'-':>14}")
+    print(
+        f"{'fast (onnx int8+bucket+cache)':<34}{len(texts):>7}{fast['mps']:>12.1f}"
+        f"{fast['mps'] / baseline_mps:>8.1f}{fast['peak_rss_mib']:>14.0f}"
+    )
+    if isinstance(worker, dict):
+        print(
+            f"{'worker (Enricher.enrich)':<34}{len(texts):>7}{worker['mps']:>12.1f}"
+            f"{worker['mps'] / baseline_mps:>8.1f}{worker['peak_rss_mib']:>14.0f}"
+        )
+    else:
+        print(f"{'worker (Enricher.enrich)':<34} skipped ({worker})")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(summary, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""``Enricher``: a batch of mentions in, a batch of ``EnrichedMention`` out.
+
+One encoder pass per batch feeds both heads (sentiment, department); everything else is rules over the
+text and the mention's metadata. The few things that need memory across batches (duplicates, repeat
+contacts from one author) live in bounded in-process indexes: a restarted stage rebuilds them from the
+traffic it sees, and a missed duplicate only costs a lower spam score, never a lost mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+import numpy as np
+
+from enrich.cues import department_cues
+from enrich.department import combine
+from enrich.encoder import Encoder
+from enrich.heads import Heads
+from enrich.language import LanguageDetector
+from enrich.pii import redact
+from enrich.risk import RiskInputs, assess_risk
+from enrich.spam import DuplicateIndex, spam_score
+from socialcare.models import DEPARTMENTS, EnrichedMention, Mention, Sentiment, SentimentLabel
+
+HASHTAG = re.compile(r"(?<![\w#])#(\w{1,100})", re.UNICODE)
+HANDLE = re.compile(r"(?<![\w@])@(\w{1,50})", re.UNICODE)
+URL_HOST = re.compile(r"https?://([^/\s]+)", re.IGNORECASE)
+
+REPEAT_WINDOW = timedelta(days=3)
+"""Mentions by one author within this window count as repeated contacts (a rising risk)."""
+AUTHORS_REMEMBERED = 50_000
+
+
+@dataclass
+class RepeatContacts:
+    """How many times each author wrote recently (bounded: the oldest authors are forgotten first)."""
+
+    window: timedelta = REPEAT_WINDOW
+    limit: int = AUTHORS_REMEMBERED
+    _seen: dict[str, deque[tuple[datetime, str]]] = field(default_factory=dict)
+
+    def add(self, mention: Mention) -> int:
+        """Record ``mention``; return how many *other* mentions by its author fall in the window."""
+        key = f"{mention.source}:{mention.author.id}"
+        if mention.author.id in {"unknown", "[deleted]"}:
+            return 0
+        times = self._seen.pop(key, deque())
+        self._seen[key] = times  # most recently active authors last
+        if all(mid != mention.id for _, mid in times):
+            times.append((mention.created_at, mention.id))
+        earliest = mention.created_at - self.window
+        others = sum(1 for at, mid in times if mid != mention.id and earliest <= at <= mention.created_at + self.window)
+        while len(times) > 50:
+            times.popleft()
+        if len(self._seen) > self.limit:
+            self._seen.pop(next(iter(self._seen)))
+        return others
+
+
+def sentiment_from_proba(labels: Sequence[str], proba: np.ndarray[Any, Any], model: str) -> Sentiment:
+    """Label = most likely class; score = p(positive) - p(negative), in -1..1."""
+    by_label = dict(zip(labels, (float(p) for p in proba), strict=True))
+    label = cast(SentimentLabel, max(by_label, key=by_label.__getitem__))
+    score = max(-1.0, min(1.0, by_label.get("positive", 0.0) - by_label.get("negative", 0.0)))
+    return Sentiment(label=label, score=round(score, 4), model=model)
+
+
+def engagement_per_hour(mention: Mention) -> float:
+    hours = max((mention.collected_at - mention.created_at).total_seconds() / 3600, 0.25)
+    m = mention.metrics
+    return (m.likes + m.reposts + m.replies + m.quotes) / hours
+
+
+class Enricher:
+    def __init__(
+        self,
+        encoder: Encoder,
+        heads: Heads,
+        *,
+        languages: LanguageDetector | None = None,
+        japanese: Any | None = None,
+        order_pattern: str | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.heads = heads
+        self.languages = languages or LanguageDetector()
+        self.japanese = japanese
+        self.order_pattern = order_pattern
+        self.duplicates = DuplicateIndex()
+        self.repeats = RepeatContacts()
+        self.model_name = f"{getattr(encoder, 'name', 'encoder')}+heads"
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Enricher:
+        from enrich.encoder import build_encoder
+        from enrich.heads import load_heads
+        from enrich.japanese import JapaneseSentiment
+
+        return cls(
+            build_encoder(settings),
+            load_heads(),
+            japanese=JapaneseSentiment(settings.var_dir),
+            order_pattern=settings.pii_order_pattern,
+        )
+
+    def enrich(self, mentions: Sequence[Mention]) -> list[EnrichedMention]:
+        if not mentions:
+            return []
+        texts = [m.text for m in mentions]
+        embeddings = self.encoder.encode(texts)
+        sentiment_proba = self.heads.sentiment.proba(embeddings)
+        department_proba = self.heads.department.proba(embeddings)
+        return [self._one(mention, sentiment_proba[i], department_proba[i]) for i, mention in enumerate(mentions)]
+
+    def _one(self, mention: Mention, sentiment_p: Any, department_p: Any) -> EnrichedMention:
+        language = self.languages.detect(mention.text, mention.lang)
+        sentiment = sentiment_from_proba(self.heads.sentiment.labels, sentiment_p, self.model_name)
+        if language == "ja" and self.japanese is not None:
+            label, score = self.japanese(mention.text)
+            sentiment = Sentiment(label=label, score=round(score, 4), model="asari")
+        head = dict(zip(self.heads.department.labels, (float(p) for p in department_p), strict=True))
+        departments = combine(head, department_cues(mention.text))
+        duplicate_of, cluster_size = self.duplicates.check(mention.id, mention.text)
+        repeats = self.repeats.add(mention)
+        risk = assess_risk(
+            RiskInputs(
+                text=mention.text,
+                sentiment_label=sentiment.label,
+                sentiment_score=sentiment.score,
+                author_followers=mention.author.followers or 0,
+                author_verified=mention.author.verified,
+                engagement_per_hour=engagement_per_hour(mention),
+                repeat_contacts=repeats,
+                cluster_size=cluster_size,
+                language=language,
+            )
+        )
+        redaction = redact(mention.text, order_pattern=self.order_pattern)
+        return EnrichedMention.model_validate(
+            {
+                **mention.model_dump(),
+                "language": language,
+                "sentiment": sentiment,
+                "department_scores": {d: round(departments.get(d, 0.0), 4) for d in DEPARTMENTS},
+                "risk": risk,
+                "spam": spam_score(mention, duplicate_of=duplicate_of, cluster_size=cluster_size),
+                "duplicate_of": duplicate_of,
+                "redacted_text": redaction.text,
+                "hashtags": tuple(dict.fromkeys(f"#{t.lower()}" for t in HASHTAG.findall(mention.text))),
+                "entities": tuple(
+                    dict.fromkeys(
+                        [f"@{h}" for h in HANDLE.findall(mention.text)]
+                        + [host.lower() for host in URL_HOST.findall(mention.text)]
+                    )
+                ),
+            }
+        )

@@ -1,0 +1,380 @@
+"""Escalation risk: a transparent additive score with named weights, squashed to 0..1, plus reasons.
+
+How the score is built (every number is a named constant below)::
+
+    points =  W_NEGATIVE * max(0, -sentiment_score)                  strength of negative sentiment
+            + W_ANGER * anger(text)                                  CAPS, "!!!", insults; 0..1
+            + W_LEGAL      if a legal threat          ("my lawyer", "sue", "small claims", 弁護士, 訴訟)
+            + W_REGULATOR  if a regulator is invoked  (FTC, BBB, CPSC, @FAANews, "attorney general", 消費者センター)
+            + W_MEDIA      if media or journalists    ("journalist", "news media", "working on a story", 取材)
+            + W_SAFETY     if safety or health words  (fire, smoke, sparks, injured, assaulted, 発火, 焦げ臭い)
+            + W_DISCRIMINATION  if discrimination or harassment (racist, harassed, groped, 差別, セクハラ)
+            + W_PRIVACY    if an account/privacy breach (hacked, "someone else's" data, "sell my personal info")
+            + W_VULNERABLE if a vulnerable customer  (elderly, disabled, wheelchair, pregnant, newborn, 高齢)
+            + W_AMPLIFY    if a call to amplify      ("RT this", "everyone share", #boycott, 拡散希望)
+            + W_LEAVE      if a public threat to leave ("switching to", "never flying again", 解約)
+            + W_REPEATED_FAILURE if the text counts repeated failures ("3rd time", "2 lost parcels")
+            + W_REACH * reach(followers)  (0 below REACH_FLOOR, 1 at REACH_FULL, log scale) (+ W_VERIFIED)
+            + W_VELOCITY * velocity(engagement per hour)   (log scale, 1 at VELOCITY_FULL)
+            + W_REPEAT_CONTACTS * min(repeat_contacts, REPEAT_CAP) / REPEAT_CAP
+            + W_CLUSTER  if cluster_size >= CLUSTER_MIN (a growing copy-paste wave)
+    score  = 1 / (1 + exp(-(points - BIAS) / SCALE))
+    level  = high if score >= HIGH_AT, medium if score >= MEDIUM_AT, else low
+
+The *pr-grade* cue families (legal, regulator, media, safety, discrimination, privacy, vulnerable) are
+damped by POSITIVE_DAMPING when the post is positive (praise for "helping an elderly lady", a joke about
+another passenger threatening to sue), and a cue whose context reads as figurative is dropped: hard
+negatives such as "sick of waiting", "this update is killing me 😂", "dying to get one", "safety video".
+"lawyer up lol" is treated as a joke (a laughing marker right after a legal cue drops it): a borderline
+call, documented in the tests.
+
+Calibration (``scripts/calibrate_risk.py``) uses the gold ``sentiment`` column of the labelled files as the
+sentiment input, mapped negative -> -0.8, neutral -> 0.0, positive -> +0.6 (a trained head gives a
+continuous score; these values sit near its typical outputs). The cue lists are general rubric words,
+not phrases from those tweets.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from enrich.textutil import Hit, TermSet, clean
+from socialcare.models import Risk, RiskLevel
+
+# weights (points) -----------------------------------------------------------------------------------
+W_NEGATIVE: Final = 1.2
+W_ANGER: Final = 0.8
+W_LEGAL: Final = 3.0
+W_REGULATOR: Final = 3.0
+W_MEDIA: Final = 3.0
+W_SAFETY: Final = 3.0
+W_DISCRIMINATION: Final = 3.0
+W_PRIVACY: Final = 2.8
+W_VULNERABLE: Final = 2.8
+W_AMPLIFY: Final = 1.8
+W_LEAVE: Final = 0.9
+W_REPEATED_FAILURE: Final = 0.8
+W_REACH: Final = 1.8
+W_VERIFIED: Final = 0.3
+W_VELOCITY: Final = 0.8
+W_REPEAT_CONTACTS: Final = 0.8
+W_CLUSTER: Final = 0.6
+POSITIVE_DAMPING: Final = 0.25
+"""Multiplier for the pr-grade cue weights when the sentiment is positive."""
+
+# shape and levels -----------------------------------------------------------------------------------
+BIAS: Final = 2.3
+SCALE: Final = 0.8
+HIGH_AT: Final = 0.6
+"""score >= 0.6 (about 2.6 points): one pr-grade cue on a non-positive post, or several lesser signals."""
+MEDIUM_AT: Final = 0.13
+"""score >= 0.13 (about 0.8 points): a clearly negative post (sentiment <= -0.65), or a milder one with anger
+or repeated failures; on the labelled data this is where low/medium agree best."""
+
+REACH_FLOOR: Final = 5_000
+REACH_FULL: Final = 250_000
+VELOCITY_FULL: Final = 200.0
+"""Engagements (likes + reposts + replies + quotes) per hour that count as fully viral."""
+REPEAT_CAP: Final = 3
+CLUSTER_MIN: Final = 5
+
+SENTIMENT_FOR_LABEL: Final = {"negative": -0.8, "neutral": 0.0, "positive": 0.6}
+"""Score used when only a label is known (calibration on gold labels)."""
+
+# cue families (EN + JA) -----------------------------------------------------------------------------
+LEGAL = TermSet(
+    [
+        "lawyer", "lawyers", "attorney", "solicitor", "sue", "sue you", "suing", "sued", "lawsuit", "class action",
+        "small claims", "legal action", "legal team", "take you to court", "see you in court", "in court", "court case",
+        "legal advice", "my legal rights", "cease and desist", "breach of contract",
+        "弁護士", "訴訟", "訴え", "裁判", "法的措置", "少額訴訟",
+    ]
+)  # fmt: skip
+REGULATOR = TermSet(
+    [
+        "regulator", "regulators", "ftc", "fcc", "cpsc", "bbb", "better business bureau", "ofcom", "ofgem",
+        "ombudsman", "trading standards", "attorney general", "state ag", "consumer protection",
+        "consumer rights", "department of transportation", "complained to dot", "from dot", "to the dot", "@faanews",
+        "@usdot", "cma", "ico",
+        "saferproducts.gov", "government office", "trading commission", "report you to", "reporting you to",
+        "file a complaint with",
+        "消費者センター", "消費者庁", "国民生活センター", "公取", "公正取引委員会", "国交省", "総務省",
+    ]
+)  # fmt: skip
+MEDIA = TermSet(
+    [
+        "journalist", "reporter", "news media", "the press", "press coverage", "media outlet", "working on a story",
+        "writing an article", "writing a story", "my article", "my readers", "our readers", "lot of readers",
+        "full review", "my review",
+        "review video", "my followers", "my audience", "my subscribers", "my channel", "@cnn", "@bbcnews", "@nytimes",
+        "in the news", "tv station", "consumer reporter", "care to comment", "for comment", "going public",
+        "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
+    ]
+)  # fmt: skip
+SAFETY = TermSet(
+    [
+        "fire", "on fire", "caught fire", "smoke", "smoking", "spark*", "burn", "burned", "burnt", "burning",
+        "scorched", "melted", "melting", "overheat*", "so hot", "hot enough", "explod*", "swollen", "electric shock",
+        "shocked me", "injured", "injury", "injuries", "hurt", "bleeding", "hospital", "ambulance", "assault*",
+        "attacked", "kicked", "emergency landing", "unsafe", "dangerous", "hazard", "recall", "allergic reaction",
+        "nearly died", "could have died", "trying to kill", "poison*", "chemicals", "food poisoning", "carbon monoxide",
+        "gas leak", "burst pipe", "pipes froze", "threatened me", "food safety",
+        "発火", "火事", "煙", "焦げ", "焦げ臭", "熱く", "過熱", "爆発", "怪我", "けが", "やけど", "火傷", "感電",
+        "危険", "危ない", "事故", "救急", "病院", "リコール", "怖くて",
+    ]
+)  # fmt: skip
+DISCRIMINATION = TermSet(
+    [
+        "discriminat*", "racist", "racism", "sexist", "sexism", "homophobic", "transphobic", "bigot*", "harass*",
+        "sexual harassment", "groped", "touched me", "touch my", "inappropriate", "asked if i was single",
+        "humiliat*", "my accent", "creepy", "hit on me", "abuse", "abused", "abusive",
+        "bullied", "mocked", "laughed at me", "ableist", "stalking", "threatens", "threatened", "threatening",
+        "差別", "セクハラ", "パワハラ", "カスハラ", "嫌がらせ", "鼻で笑", "侮辱", "暴言",
+    ]
+)  # fmt: skip
+PRIVACY = TermSet(
+    [
+        "hacked", "hacker", "account takeover", "someone logged into", "someone else's", "someone elses",
+        "password was changed", "didn't change it", "data breach", "security breach", "privacy breach", "leaked",
+        "sell my data", "sold my data", "selling my data", "sell my personal", "sold my personal", "shared my data",
+        "privacy policy", "spying", "without a warrant",
+        "law enforcement", "fraudulent", "unauthorized", "unauthorised", "phishing", "fake account",
+        "impostor", "scam account", "card details", "card number", "security code", "cvv",
+        "乗っ取", "不正ログイン", "個人情報", "情報漏洩", "流出", "なりすまし",
+    ]
+)  # fmt: skip
+VULNERABLE = TermSet(
+    [
+        "elderly", "pensioner", "senior citizen", "lives alone", "lives on her own", "lives on his own",
+        "disabled", "disability", "handicap*", "wheelchair", "wheelchair user", "blind", "deaf", "newborn",
+        "week old baby", "month old baby", "baby at home", "medication", "medical condition", "insulin", "chemo",
+        "dialysis", "oxygen", "asthma", "dementia", "autistic", "vulnerable", "no heat", "no heating",
+        "without heat", "without heating",
+        "高齢", "お年寄り", "80代", "90代", "一人暮らし", "障害", "障がい", "車椅子", "持病", "喘息", "介護",
+        "暖房がつかない",
+    ]
+)  # fmt: skip
+"""People the rubric calls vulnerable, whatever the tone (except praise)."""
+VULNERABLE_IF_NEGATIVE = TermSet(
+    [
+        "pregnant", "infant", "my baby", "a baby", "toddler", "surgery", "unaccompanied minor", "starving",
+        "妊娠", "妊婦", "赤ちゃん", "乳児", "子供", "子ども", "薬", "手術",
+    ]
+)  # fmt: skip
+"""Cues that mark a vulnerable customer only in a complaint (sentiment <= NEGATIVE_FOR_WEAK_VULNERABLE):
+"flying with an infant, can I bring formula?" is a question, "stranded overnight, I'm pregnant" is not."""
+NEGATIVE_FOR_WEAK_VULNERABLE: Final = -0.3
+AMPLIFY = TermSet(
+    [
+        "rt this", "rt so", "rt if", "rt to", "please rt", "pls rt", "retweet", "everyone share", "please share",
+        "share this", "spread the word", "tell everyone", "telling everyone", "everyone should",
+        "boycott*", "#boycott*", "go viral", "make this viral", "psa",
+        "拡散希望", "拡散お願い", "拡散して", "拡散", "不買",
+    ]
+)  # fmt: skip
+LEAVE = TermSet(
+    [
+        "switching to", "switch to", "i'm done", "im done", "never flying", "never again", "never buying",
+        "cancel my", "cancelling my", "canceling my", "ending my service", "take my business", "leaving for",
+        "returning everything", "not buying from", "last time i", "never using", "done with",
+        "解約", "二度と", "乗り換え",
+    ]
+)  # fmt: skip
+REPEATED = re.compile(
+    r"(?i)\b(?:(?:2nd|3rd|\d+th|second|third|fourth|fifth)\s+time|again and again|yet again|"
+    r"(?:[2-9]|\d\d+|three|four|five|six|several|multiple)\s+(?:\w+\s+){0,2}?"
+    r"(?:times|replacements?|dead|lost|calls|emails|e-mails|dms|experiences|failures|visits))\b"
+    r"|何度も|[2-9２-９]回目"
+)
+INSULTS = TermSet(
+    [
+        "worst", "pathetic", "disgusting", "disgrace*", "appalling", "unacceptable", "ridiculous", "useless",
+        "incompetent", "joke", "scam", "scammers", "thieves", "theft", "liars", "furious", "livid", "outraged",
+        "wtf", "bullshit", "fuck*", "shit*", "crap", "garbage", "trash", "ashamed", "shameful", "horrible",
+        "awful", "terrible", "hate",
+        "最悪", "ひどい", "ふざけるな", "ふざけんな", "許せない", "詐欺", "ありえない", "ゴミ", "怒",
+    ]
+)  # fmt: skip
+ELDERLY_AGE = re.compile(
+    r"(?i)\b(?:is|he's|she's|hes|shes|aged|age|turned)\s+(?:[7-9]\d|1[01]\d)\b(?!\s*(?:%|percent|minutes|mins|hours|days|dollars|\$))"
+    r"|\b(?:[7-9]\d|1[01]\d)\s*(?:years? old|yo|y/o)\b|[7-9]0代|[7-9]\d歳"
+)
+"""An age of 70 or more ("my mum is 79", "he's 81", "80代"): a vulnerable-customer cue."""
+JOKE_AFTER = re.compile(r"^[^.!?\n]{0,20}?(?:\blol\b|\blmao\b|\brofl\b|\bhaha\w*|😂|🤣|😆|😅|www|笑)", re.IGNORECASE)
+FIGURATIVE = re.compile(
+    r"(?i)\b(?:sick (?:of|and tired)|killing me|kills me|dying to|dying for|die for|to die for|"
+    r"i'm dead|im dead|dead tired|on fire today|fire emoji|safety video|hot take|so hot right now|"
+    r"burn(?:ing)? (?:through|out)|fire (?:him|her|them|whoever|someone|@\w+)|insult to injury|tone[- ]deaf|"
+    r"(?:alerts?|notifications?) fire|"
+    r"smoking deal|sparks joy|press (?:the|a) button|press release|"
+    r"the news (?:is|was) (?:good|great)|good news|great news|review my (?:order|booking))\b"
+)
+"""Spans whose words look like cues but are figurative; cue hits inside them are ignored."""
+
+_CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
+_EXCLAIM = re.compile(r"[!！]{2,}|[?？][!！]|[!！][?？]")
+_NON_ALERT_CAPS = {"USA", "FAA", "DOT", "FTC", "BBB", "CPSC", "DM", "DMS", "ETA", "LAX", "JFK", "SFO", "TSA", "ASAP"}
+
+
+@dataclass(frozen=True)
+class RiskInputs:
+    """Everything :func:`assess_risk` looks at; all but ``text`` have neutral defaults."""
+
+    text: str
+    sentiment_label: str = "neutral"
+    sentiment_score: float = 0.0
+    author_followers: int = 0
+    author_verified: bool = False
+    engagement_per_hour: float | None = None
+    likes: int = 0
+    reposts: int = 0
+    replies: int = 0
+    age_hours: float = 1.0
+    repeat_contacts: int = 0
+    cluster_size: int = 1
+    language: str | None = None
+
+    def velocity(self) -> float:
+        if self.engagement_per_hour is not None:
+            return max(0.0, self.engagement_per_hour)
+        return max(0, self.likes + self.reposts + self.replies) / max(self.age_hours, 0.25)
+
+
+def _figurative_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in FIGURATIVE.finditer(text)]
+
+
+def _real_hit(terms: TermSet, text: str, spans: list[tuple[int, int]], *, negation: bool = True) -> Hit | None:
+    for hit in terms.hits(text):
+        if negation and hit.negated:
+            continue
+        if any(a <= hit.start < b for a, b in spans):
+            continue
+        if JOKE_AFTER.match(text[hit.start + len(hit.matched) :]):
+            continue
+        return hit
+    return None
+
+
+def anger(text: str) -> tuple[float, list[str]]:
+    """0..1 from shouting (CAPS words), runs of ! or ?!, and insults; with the evidence."""
+    evidence: list[str] = []
+    value = 0.0
+    caps = [w for w in _CAPS_WORD.findall(text) if w not in _NON_ALERT_CAPS]
+    if len(caps) >= 2 or (caps and len(caps[0]) >= 5):
+        value += 0.35
+        evidence.append(f"shouting '{caps[0]}'")
+    if _EXCLAIM.search(text):
+        value += 0.3
+        evidence.append("'!!!'")
+    insults = [h for h in INSULTS.hits(text) if not h.negated]
+    if insults:
+        value += 0.35 if len(insults) == 1 else 0.5
+        evidence.append(f"'{insults[0].matched.lower()}'")
+    return min(1.0, value), evidence
+
+
+def _reach(followers: int) -> float:
+    if followers <= REACH_FLOOR:
+        return 0.0
+    span = math.log10(REACH_FULL) - math.log10(REACH_FLOOR)
+    return min(1.0, (math.log10(followers) - math.log10(REACH_FLOOR)) / span)
+
+
+def _human_count(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M".replace(".0M", "M")
+    if n >= 1_000:
+        return f"{round(n / 1_000)}k"
+    return str(n)
+
+
+def level_for(score: float) -> RiskLevel:
+    if score >= HIGH_AT:
+        return "high"
+    if score >= MEDIUM_AT:
+        return "medium"
+    return "low"
+
+
+_FAMILIES: Final = (
+    (LEGAL, W_LEGAL, "threat of legal action"),
+    (REGULATOR, W_REGULATOR, "regulator invoked"),
+    (MEDIA, W_MEDIA, "media or public-audience involvement"),
+    (SAFETY, W_SAFETY, "safety or health incident"),
+    (DISCRIMINATION, W_DISCRIMINATION, "discrimination or harassment"),
+    (PRIVACY, W_PRIVACY, "account security or privacy breach"),
+    (VULNERABLE, W_VULNERABLE, "vulnerable customer"),
+)
+
+
+_NEGATABLE: Final = (LEGAL, SAFETY, PRIVACY, DISCRIMINATION)
+"""Families where "not"/"no" before the cue cancels it ("not going to sue", "no fire"); a regulator or a
+vulnerable person named after a negation ("no word from the DOT", "no help for my disabled son") still counts."""
+
+
+def assess_risk(inputs: RiskInputs) -> Risk:
+    """Score one post; never raises on odd text (empty, emoji only, very long, lone surrogates)."""
+    text = clean(inputs.text)
+    spans = _figurative_spans(text)
+    positive = inputs.sentiment_label == "positive" or inputs.sentiment_score >= 0.5
+    points = 0.0
+    reasons: list[tuple[float, str]] = []
+
+    def add(weight: float, reason: str) -> None:
+        nonlocal points
+        points += weight
+        if weight > 0:
+            reasons.append((weight, reason))
+
+    negative = max(0.0, -float(inputs.sentiment_score)) if math.isfinite(inputs.sentiment_score) else 0.0
+    if negative > 0:
+        add(W_NEGATIVE * negative, f"negative sentiment ({-negative:.2f})")
+    level_of_anger, evidence = anger(text)
+    if level_of_anger > 0 and not positive:
+        add(W_ANGER * level_of_anger, "anger: " + ", ".join(evidence))
+    for terms, weight, label in _FAMILIES:
+        hit = _real_hit(terms, text, spans, negation=terms in _NEGATABLE)
+        if hit is not None:
+            add(weight * (POSITIVE_DAMPING if positive else 1.0), f"{label}: '{hit.matched.strip()}'")
+    if not any(reason.startswith("vulnerable customer") for _, reason in reasons):
+        age = ELDERLY_AGE.search(text)
+        weak = _real_hit(VULNERABLE_IF_NEGATIVE, text, spans, negation=False)
+        if age is not None:
+            add(W_VULNERABLE * (POSITIVE_DAMPING if positive else 1.0), f"vulnerable customer: '{age.group(0)}'")
+        elif weak is not None and inputs.sentiment_score <= NEGATIVE_FOR_WEAK_VULNERABLE:
+            add(W_VULNERABLE, f"vulnerable customer: '{weak.matched.strip()}'")
+    amplify = _real_hit(AMPLIFY, text, spans, negation=False)
+    if amplify is not None and not positive:
+        add(W_AMPLIFY, f"call to amplify: '{amplify.matched.strip()}'")
+    leave = _real_hit(LEAVE, text, spans)
+    if leave is not None and not positive and negative > 0:
+        add(W_LEAVE, f"threat to leave: '{leave.matched.strip()}'")
+    repeated = REPEATED.search(text)
+    if repeated is not None and not positive:
+        add(W_REPEATED_FAILURE, f"repeated failures: '{repeated.group(0)}'")
+    followers = max(0, int(inputs.author_followers or 0))
+    reach = _reach(followers)
+    if reach > 0:
+        add(
+            W_REACH * reach * (POSITIVE_DAMPING if positive else 1.0),
+            f"author reach {_human_count(followers)} followers",
+        )
+    if inputs.author_verified:
+        add(W_VERIFIED, "verified author")
+    velocity = inputs.velocity()
+    if velocity >= 5:
+        add(W_VELOCITY * min(1.0, math.log1p(velocity) / math.log1p(VELOCITY_FULL)), f"{velocity:.0f} engagements/hour")
+    if inputs.repeat_contacts > 0:
+        capped = min(inputs.repeat_contacts, REPEAT_CAP)
+        add(W_REPEAT_CONTACTS * capped / REPEAT_CAP, f"{inputs.repeat_contacts} other recent posts by this author")
+    if inputs.cluster_size >= CLUSTER_MIN:
+        add(W_CLUSTER, f"part of a cluster of {inputs.cluster_size} near-identical posts")
+
+    score = 1.0 / (1.0 + math.exp(-(points - BIAS) / SCALE))
+    score = round(min(1.0, max(0.0, score)), 4)
+    ordered = tuple(reason for _, reason in sorted(reasons, key=lambda r: -r[0]))
+    return Risk(score=score, level=level_for(score), reasons=ordered)

@@ -1,0 +1,186 @@
+"""The fast encoder path: length bucketing, the embedding cache, ONNX int8 agreement, bad input."""
+
+from __future__ import annotations
+
+import csv
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from enrich.encoder import (
+    COSINE_BOUND,
+    DIMENSIONS,
+    LABEL_AGREEMENT,
+    CachedEncoder,
+    Embeddings,
+    encode_bucketed,
+    length_buckets,
+    normalise_text,
+)
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+BAD_INPUT = ["", "   ", "😡😡🔥✈️", "x" * 10_000, "word " * 2_000, "delay 遅延 تأخير задержка 😡 #fail", "\x00\ufffd"]
+
+
+class FakeTokenizer:
+    pad_token_id = 0
+
+    def __call__(self, texts: list[str], truncation: bool, max_length: int) -> dict[str, list[list[int]]]:
+        return {"input_ids": [[1] + [7] * min(len(t), max_length - 2) + [2] for t in texts]}
+
+
+class CountingEncoder:
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> Embeddings:
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for i, t in enumerate(texts):
+            out[i, len(t) % DIMENSIONS] = 1.0
+        return out
+
+
+def test_length_buckets_group_neighbours_and_cover_all() -> None:
+    lengths = [5, 1, 9, 1, 5, 3]
+    buckets = length_buckets(lengths, 2)
+    assert buckets == [[1, 3], [5, 0], [4, 2]]
+    assert sorted(i for b in buckets for i in b) == list(range(len(lengths)))
+
+
+def test_bucketing_restores_input_order() -> None:
+    texts = ["a" * n for n in (30, 2, 17, 2, 60, 1, 9)]
+    seen_widths: list[int] = []
+
+    def forward(ids: np.ndarray, mask: np.ndarray) -> Embeddings:
+        seen_widths.append(ids.shape[1])
+        out = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
+        out[:, 0] = mask.sum(axis=1)  # the row's own token count
+        return out
+
+    out = encode_bucketed(texts, FakeTokenizer(), 3, 128, forward)
+    assert [int(v) for v in out[:, 0]] == [len(t) + 2 for t in texts]
+    assert seen_widths == sorted(seen_widths)  # short batches first, each padded only to its own longest
+
+
+def test_cache_hits_and_normalised_keys() -> None:
+    inner = CountingEncoder()
+    cached = CachedEncoder(inner, size=10)
+    first = cached.encode(["hello  world", "other", "hello world "])
+    assert inner.calls == [["hello world", "other"]]  # duplicates within a call are encoded once
+    second = cached.encode([" hello world", "new"])
+    assert inner.calls[-1] == ["new"]
+    assert np.array_equal(first[0], second[0]) and np.array_equal(first[0], first[2])
+    assert cached.hits == 1 and cached.misses == 4  # rows served by the cache / by the inner encoder
+    assert normalise_text("  a\t\nb ") == "a b"
+
+
+def test_cache_evicts_least_recently_used() -> None:
+    inner = CountingEncoder()
+    cached = CachedEncoder(inner, size=2)
+    cached.encode(["a", "b"])
+    cached.encode(["a"])  # a is now the most recent
+    cached.encode(["c"])  # evicts b
+    cached.encode(["a", "b"])
+    assert inner.calls[-1] == ["b"]
+    assert len(cached) == 2
+
+
+def test_cache_is_thread_safe() -> None:
+    cached = CachedEncoder(CountingEncoder(), size=50)
+    errors: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        try:
+            for i in range(200):
+                texts = [f"t{(seed * 7 + i + j) % 80}" for j in range(5)]
+                out = cached.encode(texts)
+                assert out.shape == (5, DIMENSIONS)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(cached) <= 50
+
+
+# --- real models (slow) -----------------------------------------------------------------------------------
+
+
+def _real_tweets(n: int) -> list[str]:
+    texts: list[str] = []
+    for path in (DATA / "airline_tweets" / "tweets_dev.csv", DATA / "twcs" / "twcs_sample.csv"):
+        if not path.exists():
+            pytest.skip(f"{path} is not available")
+        with path.open(newline="", encoding="utf-8") as handle:
+            texts += [row["text"] for _, row in zip(range(n // 2), csv.DictReader(handle), strict=False)]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def encoders(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object]:
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("torch")
+    from enrich.encoder import OnnxEncoder, TorchEncoder
+
+    cache = Path("var/models").resolve()
+    return TorchEncoder(), OnnxEncoder(cache_dir=cache)
+
+
+@pytest.fixture(scope="module")
+def tweet_embeddings(encoders: tuple[object, object]) -> tuple[Embeddings, Embeddings]:
+    plain, fast = encoders
+    texts = _real_tweets(200)
+    return plain.encode(texts), fast.encode(texts)  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_onnx_matches_torch_cosine(tweet_embeddings: tuple[Embeddings, Embeddings]) -> None:
+    plain, fast = tweet_embeddings
+    cosine = (plain * fast).sum(axis=1)
+    assert cosine.min() >= COSINE_BOUND, f"min cosine {cosine.min():.4f}"
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_onnx_sentiment_labels_agree(tweet_embeddings: tuple[Embeddings, Embeddings]) -> None:
+    try:
+        from enrich.heads import load_heads
+
+        head = load_heads().sentiment
+    except Exception as exc:
+        pytest.skip(f"shipped sentiment head not available yet: {exc}")
+    plain, fast = tweet_embeddings
+    agreement = float(np.mean(head.proba(plain).argmax(axis=1) == head.proba(fast).argmax(axis=1)))
+    assert agreement >= LABEL_AGREEMENT, f"label agreement {agreement:.3f}"
+
+
+@pytest.mark.slow
+def test_bad_input_never_crashes(encoders: tuple[object, object]) -> None:
+    for encoder in encoders:
+        out = encoder.encode(BAD_INPUT)  # type: ignore[attr-defined]
+        assert out.shape == (len(BAD_INPUT), DIMENSIONS)
+        assert np.isfinite(out).all()
+        assert encoder.encode([]).shape == (0, DIMENSIONS)  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_build_encoder_from_settings(tmp_path: Path) -> None:
+    pytest.importorskip("onnxruntime")
+    from enrich.encoder import build_encoder
+    from socialcare.errors import ConfigError
+    from socialcare.settings import Settings
+
+    encoder = build_encoder(Settings(var_dir=Path("var").resolve()))
+    assert isinstance(encoder, CachedEncoder) and "onnx-int8" in encoder.name
+    with pytest.raises(ConfigError):
+        build_encoder(Settings(model_path=tmp_path / "missing"))

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from enrich.risk import HIGH_AT, MEDIUM_AT, RiskInputs, assess_risk, level_for
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def risk(text: str, sentiment: float = -0.8, **extra: object):  # type: ignore[no-untyped-def]
+    label = "negative" if sentiment < 0 else "positive" if sentiment >= 0.5 else "neutral"
+    return assess_risk(RiskInputs(text=text, sentiment_label=label, sentiment_score=sentiment, **extra))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("fine. my lawyer will be in touch", "threat of legal action: 'lawyer'"),
+        ("see you in small claims court", "threat of legal action: 'small claims'"),
+        ("reporting you to the BBB tomorrow", "regulator invoked: 'reporting you to'"),
+        ("I filed an FTC complaint", "regulator invoked: 'FTC'"),
+        ("as a journalist I will write about this", "media or public-audience involvement: 'journalist'"),
+        ("the charger caught fire on my desk", "safety or health incident: 'caught fire'"),
+        ("the battery is swollen and hot", "safety or health incident: 'swollen'"),
+        ("your installer was racist to my wife", "discrimination or harassment: 'racist'"),
+        ("an agent keeps harassing me by text", "discrimination or harassment: 'harassing'"),
+        ("my account was hacked and orders placed", "account security or privacy breach: 'hacked'"),
+        ("my elderly father is without heating", "vulnerable customer: 'elderly'"),
+        ("I'm in a wheelchair and nobody came", "vulnerable customer: 'wheelchair'"),
+        ("my mum is 84 and can't use the app", "vulnerable customer: 'is 84'"),
+        ("stranded overnight and I'm pregnant", "vulnerable customer: 'pregnant'"),
+        ("弁護士に相談します", "threat of legal action: '弁護士'"),
+        ("消費者センターに相談します", "regulator invoked: '消費者センター'"),
+        ("充電中に発火した", "safety or health incident: '発火'"),
+        ("店員に差別された", "discrimination or harassment: '差別'"),
+        ("高齢の母の暖房がつかない", "vulnerable customer: '高齢'"),
+    ],
+)
+def test_pr_grade_cue_families_make_a_negative_post_high(text: str, reason: str) -> None:
+    result = risk(text)
+    assert result.level == "high"
+    assert result.reasons[0] == reason
+
+
+def test_amplification_with_anger_is_high_and_alone_is_not() -> None:
+    loud = risk("RT this so they listen. 6 weeks and no refund, unacceptable")
+    assert loud.level == "high"
+    assert "call to amplify: 'RT this'" in loud.reasons
+    assert risk("拡散希望。サポートの対応が最悪").level == "high"
+    assert risk("please share, lovely new colours", sentiment=0.8).level == "low"
+
+
+def test_anger_reasons() -> None:
+    result = risk("THIS IS UNACCEPTABLE!!! worst service ever")
+    assert result.level == "medium"
+    assert any(r.startswith("anger: shouting 'THIS'") for r in result.reasons)
+
+
+def test_repeated_failures_plus_leaving_is_high() -> None:
+    result = risk("3rd time the update broke my thermostat, I'm done, switching to Brightnest")
+    assert result.level == "high"
+    assert "threat to leave: 'I'm done'" in result.reasons
+    assert "repeated failures: '3rd time'" in result.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        ("sick of waiting for my refund", -0.8),
+        ("this update is killing me 😂", -0.3),
+        ("dying to get one of these", 0.6),
+        ("lawyer up lol", -0.3),  # borderline: read as a joke (laughing marker right after the cue)
+        ("I'm not going to sue, just fix it", -0.5),
+        ("loved the safety video", 0.8),
+        ("the crew helped an elderly lady off the plane, so kind", 0.8),
+        ("adding insult to injury, another delay", -0.8),
+        ("this new speaker is fire", 0.8),
+        ("what a tone deaf ad", -0.8),
+        ("alerts fire for every car that drives past", -0.8),
+        ("flying with an infant next week, can I bring formula?", 0.0),
+    ],
+)
+def test_hard_negatives_are_not_high(text: str, sentiment: float) -> None:
+    assert risk(text, sentiment).level != "high"
+
+
+def test_reach_velocity_repeats_and_cluster_raise_the_score() -> None:
+    base = risk("broken again").score
+    assert base < HIGH_AT
+    reach = risk("broken again", author_followers=250_000)
+    assert reach.score > base
+    assert "author reach 250k followers" in reach.reasons
+    assert risk("broken again", engagement_per_hour=500).score > base
+    assert risk("broken again", likes=400, reposts=100, age_hours=1.0).score > base
+    assert "3 other recent posts by this author" in risk("broken again", repeat_contacts=3).reasons
+    assert "part of a cluster of 10 near-identical posts" in risk("broken again", cluster_size=10).reasons
+    assert risk("thanks for the quick help", 0.8, author_followers=300_000).level == "low"
+
+
+def test_level_thresholds() -> None:
+    assert level_for(HIGH_AT) == "high"
+    assert level_for(HIGH_AT - 1e-9) == "medium"
+    assert level_for(MEDIUM_AT) == "medium"
+    assert level_for(MEDIUM_AT - 1e-9) == "low"
+    assert risk("what time do you open?", 0.0).level == "low"
+    assert risk("my parcel is a week late and nobody answers", -0.8).level == "medium"
+
+
+@pytest.mark.parametrize("text", ["", "😀😀😀", "x" * 10_000, "bad \ud800 lawyer", "混合 mixed テキスト 弁護士"])
+def test_bad_input_never_crashes(text: str) -> None:
+    result = risk(text)
+    assert 0.0 <= result.score <= 1.0
+    assert result.level in {"low", "medium", "high"}
+    assert all("\ud800" not in r for r in result.reasons)
+    assert risk(text, float("nan")).level in {"low", "medium", "high"}
+
+
+def _calibrate_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("calibrate_risk", REPO / "scripts" / "calibrate_risk.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["calibrate_risk"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("name", "min_recall", "min_precision"),
+    [("dev_risk_targeted.csv", 0.95, 0.85), ("dev_routing.csv", 1.0, 0.8), ("sample", 0.9, 0.8)],
+)
+def test_high_risk_recall_and_precision_on_labelled_data(
+    shared_data: Path, name: str, min_recall: float, min_precision: float
+) -> None:
+    """Gold sentiment as input (negative -0.8, neutral 0, positive +0.6); the issue asks >= 0.90 / >= 0.50."""
+    reports = {r.name: r for r in _calibrate_module().all_reports(shared_data)}
+    report = reports[name]
+    assert report.recall >= min_recall, report.errors
+    assert report.precision >= min_precision, report.errors
