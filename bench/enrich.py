@@ -6,17 +6,17 @@ Texts: real tweets from ../shared/data (``text`` of airline_tweets/tweets_dev.cs
 half each). Measured, each on the same texts:
 
 - naive baseline: the same MiniLM weights through transformers ``AutoModel`` ONCE PER MENTION, padded to
-  ``max_length=256``, no batching, no cache, then the sentiment head. At about 13 texts/s it is timed on
+  ``max_length=256``, no batching, no cache, then both shipped heads. At about 13 texts/s it is timed on
   the first ``--baseline-texts`` texts only (default 300; pass ``--baseline-texts 2000`` to time all).
-- fast path: ``OnnxEncoder`` (int8) behind ``CachedEncoder``, length-bucketed batches of 64, plus the
-  sentiment head, on all ``--texts`` texts, in a fresh subprocess so that its peak RSS (ru_maxrss) is its
-  own and the ONNX files are already cached (a first run exports them once, untimed).
-- worker path: ``enrich.pipeline.Enricher.from_settings(...).enrich(mentions)`` end to end, in its own
-  subprocess, when the pipeline and the shipped heads are importable; otherwise it is reported as skipped.
+- fast path: ``OnnxEncoder`` (int8) behind ``CachedEncoder``, length-bucketed batches of 64, both heads,
+  and the fp32 refinement of undecided rows (``enrich.pipeline.score_heads``), on all ``--texts`` texts,
+  in a fresh subprocess so that its peak RSS (ru_maxrss) is its own and the ONNX files are already cached
+  (a first run exports them once, untimed).
+- worker path: ``enrich.pipeline.Enricher.from_settings(...).enrich(mentions)`` end to end (language,
+  PII, spam, cues, risk as well), in its own subprocess.
 
-The sentiment head is the shipped one (``enrich.heads.load_heads().sentiment``) when present; otherwise a
-throwaway logistic head trained here on other airline rows with plain embeddings (stated in the output).
-Label agreement of the fast path with the plain PyTorch encoder (batched) is measured on all texts.
+Label agreement of the fast path with the plain PyTorch encoder (batched, same heads) is measured on all
+texts, for sentiment and department.
 Prints ``key=value`` lines and a table, writes bench/results/enrich.json.
 """
 
@@ -46,7 +46,6 @@ TWCS = DATA / "twcs" / "twcs_sample.csv"
 RESULTS = ROOT / "bench" / "results" / "enrich.json"
 MICRO_BATCH = 512
 """Texts handed to the fast encoder per call, as the worker's micro-batches would be."""
-THROWAWAY_TRAIN_ROWS = (2000, 3500)
 
 
 def read_texts(path: Path, limit: int, start: int = 0) -> list[str]:
@@ -60,51 +59,7 @@ def bench_texts(n: int) -> list[str]:
     return read_texts(AIRLINE, n - half) + read_texts(TWCS, half)
 
 
-class Head:
-    """Either the shipped sentiment head or a throwaway logistic head; ``proba`` and ``labels``."""
-
-    def __init__(self, head: Any, labels: list[str], source: str) -> None:
-        self.head, self.labels, self.source = head, labels, source
-
-    def proba(self, emb: np.ndarray) -> np.ndarray:
-        return np.asarray(self.head.proba(emb) if self.source == "shipped" else self.head.predict_proba(emb))
-
-    def predict(self, emb: np.ndarray) -> list[str]:
-        return [self.labels[i] for i in self.proba(emb).argmax(axis=1)]
-
-
-def load_head(plain: Any | None = None, cache: Path | None = None) -> Head:
-    try:
-        from enrich.heads import load_heads
-
-        sentiment = load_heads().sentiment
-        return Head(sentiment, list(sentiment.labels), "shipped")
-    except Exception:  # heads not shipped yet: a throwaway head, for measurement only
-        pass
-    import pickle
-
-    if cache is not None and cache.exists():
-        with cache.open("rb") as handle:
-            return Head(*pickle.load(handle))
-    from sklearn.linear_model import LogisticRegression
-
-    from enrich.encoder import TorchEncoder
-
-    plain = plain or TorchEncoder()
-    start, stop = THROWAWAY_TRAIN_ROWS
-    with AIRLINE.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))[start:stop]
-    clf = LogisticRegression(max_iter=2000).fit(
-        plain.encode([r["text"] for r in rows]), [r["airline_sentiment"] for r in rows]
-    )
-    head = Head(clf, [str(c) for c in clf.classes_], "throwaway-logistic")
-    if cache is not None:
-        with cache.open("wb") as handle:
-            pickle.dump((clf, head.labels, head.source), handle)
-    return head
-
-
-def naive_baseline(texts: list[str], head: Head) -> float:
+def naive_baseline(texts: list[str], heads: Any) -> float:
     """Once per mention, padded to 256 tokens, no cache, no batching: texts per second."""
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -122,29 +77,40 @@ def naive_baseline(texts: list[str], head: Head) -> float:
             hidden = model(**tokens).last_hidden_state
         mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9), dim=1)
-        head.proba(pooled.numpy())
+        embedding = pooled.numpy()
+        heads.sentiment.proba(embedding)
+        heads.department.proba(embedding)
     return len(texts) / (time.perf_counter() - started)
 
 
-def child_fast(n: int, head_cache: Path, out: Path) -> None:
-    from enrich.encoder import CachedEncoder, OnnxEncoder
+def child_fast(n: int, out: Path) -> None:
+    from enrich.encoder import REFINE_CACHE_SIZE, CachedEncoder, OnnxEncoder
+    from enrich.heads import load_heads
+    from enrich.pipeline import score_heads
 
     texts = bench_texts(n)
-    head = load_head(cache=head_cache)
+    heads = load_heads()
     encoder = CachedEncoder(OnnxEncoder(cache_dir=ROOT / "var" / "models"))
+    exact = CachedEncoder(OnnxEncoder(variant="fp32", cache_dir=ROOT / "var" / "models"), size=REFINE_CACHE_SIZE)
     started = time.perf_counter()
-    labels: list[str] = []
+    sentiment: list[int] = []
+    department: list[int] = []
+    refined = 0
     for i in range(0, len(texts), MICRO_BATCH):
-        labels += head.predict(encoder.encode(texts[i : i + MICRO_BATCH]))
+        scores = score_heads(texts[i : i + MICRO_BATCH], encoder, heads, refiner=exact)
+        sentiment += scores.sentiment.argmax(axis=1).tolist()
+        department += scores.department.argmax(axis=1).tolist()
+        refined += scores.refined
     elapsed = time.perf_counter() - started
     result = {
         "mps": len(texts) / elapsed,
         "seconds": elapsed,
         "cache_hits": encoder.hits,
+        "refined": refined,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "labels": labels,
+        "sentiment": sentiment,
+        "department": department,
         "encoder": encoder.name,
-        "head": head.source,
     }
     out.write_text(json.dumps(result))
 
@@ -170,25 +136,10 @@ def child_worker(n: int, out: Path) -> None:
     out.write_text(json.dumps(result))
 
 
-def run_child(mode: str, n: int, head_cache: Path, tmp: Path) -> dict[str, Any] | str:
+def run_child(mode: str, n: int, tmp: Path) -> dict[str, Any] | str:
     out = tmp / f"{mode}.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--child",
-            mode,
-            "--texts",
-            str(n),
-            "--head-cache",
-            str(head_cache),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = [sys.executable, __file__, "--child", mode, "--texts", str(n), "--out", str(out)]
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not out.exists():
         return f"failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}"
     result: dict[str, Any] = json.loads(out.read_text())
@@ -200,45 +151,47 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=2000)
     parser.add_argument("--baseline-texts", type=int, default=300)
     parser.add_argument("--child", choices=["fast", "worker"])
-    parser.add_argument("--head-cache", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.child == "fast":
-        child_fast(args.texts, args.head_cache, args.out)
+        child_fast(args.texts, args.out)
         return
     if args.child == "worker":
         child_worker(args.texts, args.out)
         return
 
     from enrich.encoder import OnnxEncoder, TorchEncoder
+    from enrich.heads import load_heads
+    from enrich.pipeline import score_heads
 
     texts = bench_texts(args.texts)
-    OnnxEncoder(cache_dir=ROOT / "var" / "models")  # export once, untimed
-    plain = TorchEncoder()
+    for variant in ("int8", "fp32"):
+        OnnxEncoder(variant=variant, cache_dir=ROOT / "var" / "models")  # export once, untimed
+    heads = load_heads()
     with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        head_cache = tmp / "head.pkl"
-        head = load_head(plain, head_cache)
-        fast = run_child("fast", args.texts, head_cache, tmp)
-        worker = run_child("worker", args.texts, head_cache, tmp)
+        fast = run_child("fast", args.texts, Path(tmp_name))
+        worker = run_child("worker", args.texts, Path(tmp_name))
     baseline_n = min(args.baseline_texts, len(texts))
-    baseline_mps = naive_baseline(texts[:baseline_n], head)
-    plain_emb = plain.encode(texts)
-    plain_labels = head.predict(plain_emb)
+    baseline_mps = naive_baseline(texts[:baseline_n], heads)
+    plain = score_heads(texts, TorchEncoder(), heads)
     if isinstance(fast, str):
         raise SystemExit(f"fast path {fast}")
-    agreement = float(np.mean([a == b for a, b in zip(plain_labels, fast["labels"], strict=True)]))
+    agreement = {
+        name: float(np.mean(np.asarray(fast[name]) == getattr(plain, name).argmax(axis=1)))
+        for name in ("sentiment", "department")
+    }
     summary: dict[str, Any] = {
         "texts": len(texts),
         "baseline_texts": baseline_n,
-        "head": head.source,
         "encoder": fast["encoder"],
         "baseline_mps": baseline_mps,
         "fast_mps": fast["mps"],
         "fast_peak_rss_mib": fast["peak_rss_mib"],
         "fast_cache_hits": fast["cache_hits"],
+        "fast_refined_rows": fast["refined"],
         "ratio_fast_to_baseline": fast["mps"] / baseline_mps,
-        "label_agreement_fast_vs_plain": agreement,
+        "sentiment_agreement_fast_vs_plain": agreement["sentiment"],
+        "department_agreement_fast_vs_plain": agreement["department"],
         "worker": worker if isinstance(worker, dict) else {"skipped": worker},
     }
     if isinstance(worker, dict):
@@ -253,7 +206,7 @@ def main() -> None:
     print(f"\n{'path':<34}{'texts':>7}{'mentions/s':>12}{'ratio':>8}{'peak RSS MiB':>14}")
     print(f"{'naive (1/mention, pad 256)':<34}{baseline_n:>7}{baseline_mps:>12.1f}{1.0:>8.1f}{'-':>14}")
     print(
-        f"{'fast (onnx int8+bucket+cache)':<34}{len(texts):>7}{fast['mps']:>12.1f}"
+        f"{'fast (int8+refine+bucket+cache)':<34}{len(texts):>7}{fast['mps']:>12.1f}"
         f"{fast['mps'] / baseline_mps:>8.1f}{fast['peak_rss_mib']:>14.0f}"
     )
     if isinstance(worker, dict):

@@ -23,6 +23,7 @@ tag; ``@handles`` and ``#hashtags`` are left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -154,3 +155,8 @@ def redact(text: str, *, order_pattern: str | None = None) -> Redaction:
     if urls:
         work = re.sub(r"\[url(\d+)\]", lambda m: urls[int(m.group(1))], work)
     return Redaction(work, tuple(found))
+
+
+def redactor(order_pattern: str | None = None) -> Callable[[str], str]:
+    """``redact`` as a text-to-text function, for the store and the retention purge."""
+    return lambda text: redact(text, order_pattern=order_pattern).text

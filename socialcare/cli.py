@@ -145,6 +145,32 @@ def db_current() -> None:
     out.print(f"current={current or 'none'} head={migrate.head_revision()}", highlight=False)
 
 
+@db_app.command("purge-originals")
+def db_purge_originals(
+    days: Annotated[
+        int | None, typer.Option(min=0, help="Override SOCIALCARE_RETAIN_ORIGINAL_TEXT_DAYS for this run.")
+    ] = None,
+) -> None:
+    """Replace the original text of mentions older than the retention period with the redacted copy.
+
+    Run it daily (cron, a Kubernetes CronJob or a Prefect schedule); it is idempotent and resumable.
+    """
+    from enrich.pii import redactor
+    from socialcare.runtime import open_engine
+    from socialcare.store.retention import purge_original_text, retention_cutoff
+
+    with friendly_errors():
+        settings = _load_settings()
+        keep = settings.retain_original_text_days if days is None else days
+        cutoff = retention_cutoff(keep)
+        engine = open_engine(settings)
+        try:
+            purged = purge_original_text(engine, cutoff, redactor(settings.pii_order_pattern))
+        finally:
+            engine.dispose()
+    out.print(f"purged={purged} retain_days={keep} cutoff={cutoff.isoformat()}", highlight=False)
+
+
 # broker ------------------------------------------------------------------------------------------
 @app.command("broker")
 def broker(

@@ -16,6 +16,16 @@ from socialcare.store.db import make_engine
 from socialcare.topics import all_topics_with_dlq
 
 
+def open_engine(settings: Settings) -> Engine:
+    """The database, ready: SQLite is migrated on the spot, any other must be at the head revision."""
+    engine = make_engine(settings.effective_database_url)
+    if engine.dialect.name == "sqlite":
+        migrate.upgrade(engine)
+    else:
+        migrate.require_head(engine)
+    return engine
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -25,11 +35,7 @@ class Runtime:
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
         """Connect; a SQLite database is migrated on the spot, any other must be at the head revision."""
-        engine = make_engine(settings.effective_database_url)
-        if engine.dialect.name == "sqlite":
-            migrate.upgrade(engine)
-        else:
-            migrate.require_head(engine)
+        engine = open_engine(settings)
         transport = open_transport(settings, engine)
         transport.ensure_topics(all_topics_with_dlq())
         return cls(settings, engine, transport)

@@ -20,8 +20,18 @@ def _enrich(runtime: Runtime) -> Stage[Any]:
     return EnrichStage(Enricher.from_settings(runtime.settings))
 
 
+def _store(runtime: Runtime) -> Stage[Any]:
+    settings = runtime.settings
+    redact = None
+    if settings.retain_original_text_days == 0:  # the original is never stored
+        from enrich.pii import redactor
+
+        redact = redactor(settings.pii_order_pattern)
+    return StoreMentionsStage(MentionStore(runtime.engine, redact=redact))
+
+
 STAGES: dict[str, StageFactory] = {
-    "store": lambda runtime: StoreMentionsStage(MentionStore(runtime.engine)),
+    "store": _store,
     "enrich": _enrich,
 }
 

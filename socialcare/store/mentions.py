@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -31,12 +31,20 @@ def mention_row(mention: Mention) -> dict[str, Any]:
 
 
 class MentionStore:
-    def __init__(self, engine: Engine) -> None:
+    """``redact``, when given, replaces the text before it is stored (retention of 0 days)."""
+
+    def __init__(self, engine: Engine, redact: Callable[[str], str] | None = None) -> None:
         self.engine = engine
+        self.redact = redact
 
     def upsert_many(self, batch: Sequence[Mention]) -> int:
         stored_at = utcnow()
-        rows = [{**mention_row(m), "stored_at": stored_at} for m in batch]
+        redact = self.redact
+        if redact is not None:
+            batch = [m.model_copy(update={"text": redact(m.text)}) for m in batch]
+        # a replayed original clears the stamp, so the next purge redacts it again
+        purged = {"original_purged_at": stored_at if redact is not None else None}
+        rows = [{**mention_row(m), "stored_at": stored_at, **purged} for m in batch]
         with self.engine.begin() as connection:
             upsert(connection, mentions, rows, key=["id"])
         return len(rows)

@@ -68,6 +68,11 @@ mentions = Table(
     Column("text", Text, nullable=False),
     Column("payload", Text, nullable=False, doc="the Mention event as JSON, for replays"),
     Column("stored_at", UtcDateTime(), nullable=False),
+    Column(
+        "original_purged_at",
+        UtcDateTime(),
+        doc="set when text and payload were replaced by the redacted copy (SOCIALCARE_RETAIN_ORIGINAL_TEXT_DAYS)",
+    ),
     Index(None, "brand", "created_at"),
     Index(None, "conversation_id"),
     Index(None, "author_id"),

@@ -73,3 +73,11 @@ def test_enrich_output_has_every_field_and_redacts_pii(enricher: Enricher) -> No
     assert enriched.language == "en"
     assert "@LumoraHelp" in enriched.entities
     assert max(enriched.department_scores, key=lambda d: enriched.department_scores[d]) == "customer_service"
+
+
+def test_with_zero_retention_the_original_text_never_leaves_the_enricher(enricher: Enricher) -> None:
+    strict = Enricher(enricher.encoder, enricher.heads, languages=enricher.languages, keep_original=False)
+    text = "@LumoraHelp refund to card 4111 1111 1111 1111 please, mail jo@example.com"
+    [enriched] = strict.enrich([make_mention(3, text=text)])
+    assert enriched.text == enriched.redacted_text
+    assert "4111" not in enriched.text and "jo@example.com" not in enriched.text
