@@ -32,6 +32,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/transport.py
 	$(BIN)/python bench/query.py
+	$(BIN)/python bench/enrich.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -27,9 +27,11 @@ logistic sentiment head::
     int8, per-channel, FFN down-projection in fp32  0.995 / 0.990 / 0.983    98.2 %   <- INT8_EXCLUDE (default)
     fp32 ONNX                                       1.000 / 1.000 / 1.000    100 %
 
-With the shipped heads the default int8 variant alone agreed on 96.9 % of those tweets' sentiment labels
-and 95.8 % of TweetEval's: too little, hence the refinement, which brings it to 99.9 % while re-encoding
-about 16 % of rows (``bench/enrich.py`` and ``tests/unit/test_encoder_fast.py`` re-measure it).
+With the shipped heads the int8 variant alone agreed on 96.9 % of those tweets' sentiment labels and 95.8 %
+of TweetEval's: too little, hence the refinement. Since refinement catches the drift where it matters, the
+fast path runs the quickest graph (:data:`FAST_VARIANT`, every MatMul int8) and re-encodes the rows a head
+is unsure of (about 18 %); see :data:`enrich.pipeline.SENTIMENT_REFINE_MARGIN` for the agreement it gives.
+``bench/enrich.py`` and ``tests/unit/test_encoder_fast.py`` re-measure it.
 
 Plain int8 drifts like the PyTorch int8 probe did (cosine 0.92): the six feed-forward output projections
 (``layer.N/output/dense``, 1536 -> 384) carry the activation outliers of this model, so they stay float32
@@ -41,6 +43,7 @@ and every other MatMul is int8 with per-channel weights. Speed on this 2-core ma
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -80,6 +83,8 @@ EXPORT_VERSION = "1"
 """Bump when the export or quantisation recipe changes, so cached files are rebuilt."""
 
 Variant = Literal["int8", "int8-all", "fp32"]
+FAST_VARIANT: Variant = "int8-all"
+"""What ``SOCIALCARE_ENCODER=fast`` runs: the fastest graph, since :func:`build_refiner` catches its drift."""
 
 
 class Encoder(Protocol):
@@ -112,6 +117,52 @@ def _load_tokenizer(path: Path) -> Any:
     except ModuleNotFoundError as exc:
         raise MissingExtraError(exc.name or "transformers", "ml") from exc
     return AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+
+
+class RustTokenizer:
+    """The model's ``tokenizer.json`` through the ``tokenizers`` library alone: the same ids as transformers'
+    fast tokenizer, without importing transformers and PyTorch (about 300 MB) into a worker that runs ONNX.
+    """
+
+    def __init__(self, path: Path) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self._tokenizer.no_padding()  # padding is per length bucket, see pad_batch
+        self._max_length: int | None = None
+        pad = self._tokenizer.token_to_id(_special_token(path, "pad_token", "[PAD]"))
+        self.pad_token_id = pad if pad is not None else 0
+
+    def __call__(self, texts: list[str], truncation: bool, max_length: int) -> dict[str, list[list[int]]]:
+        if truncation and max_length != self._max_length:
+            self._tokenizer.enable_truncation(max_length)
+            self._max_length = max_length
+        safe = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]  # lone surrogates cannot cross
+        return {"input_ids": [e.ids for e in self._tokenizer.encode_batch(safe)]}
+
+
+def _special_token(path: Path, name: str, default: str) -> str:
+    try:
+        value = json.loads((path / "special_tokens_map.json").read_text(encoding="utf-8")).get(name, default)
+    except (OSError, ValueError):
+        return default
+    return str(value.get("content", default) if isinstance(value, dict) else value)
+
+
+def load_run_tokenizer(path: Path) -> Any:
+    """:class:`RustTokenizer` when the model folder has ``tokenizer.json``, else transformers' tokenizer."""
+    if (path / "tokenizer.json").is_file():
+        try:
+            return RustTokenizer(path)
+        except ModuleNotFoundError as exc:  # tokenizers comes with transformers, but be precise
+            raise MissingExtraError(exc.name or "tokenizers", "ml") from exc
+    return _load_tokenizer(path)
+
+
+def model_input_names(path: Path) -> list[str]:
+    """The inputs the model takes, in the order the ONNX export declares them."""
+    names = _load_tokenizer(path).model_input_names
+    return [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in names]
 
 
 # --- length bucketing -------------------------------------------------------------------------------------
@@ -301,23 +352,22 @@ class OnnxEncoder:
             raise MissingExtraError(exc.name or "onnxruntime", "ml") from exc
         path = _resolve_model_path(model_path)
         self.variant: Variant = variant or ("int8" if quantize else "fp32")
-        self.tokenizer: Any = _load_tokenizer(path)
-        self.input_names = [
-            n for n in ("input_ids", "attention_mask", "token_type_ids") if n in self.tokenizer.model_input_names
-        ]
-        self.onnx_path = self.ensure_model(path, Path(cache_dir), self.variant, self.input_names)
+        self.tokenizer: Any = load_run_tokenizer(path)
+        self.onnx_path = self.ensure_model(path, Path(cache_dir), self.variant)
         base = path.name if model_path else "all-MiniLM-L6-v2"
         self.name = f"{base}-onnx-{self.variant}"
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # leave the CPU to the rules
         self.session: Any = ort.InferenceSession(str(self.onnx_path), options, providers=["CPUExecutionProvider"])
+        self.input_names = [i.name for i in self.session.get_inputs()]
         self.batch_size = batch_size
         self.max_tokens = max_tokens
 
     @staticmethod
-    def ensure_model(path: Path, cache_dir: Path, variant: Variant, input_names: Sequence[str]) -> Path:
+    def ensure_model(path: Path, cache_dir: Path, variant: Variant) -> Path:
         """The cached ONNX file for ``path`` and ``variant``, built (atomically) if missing."""
         key = model_fingerprint(path)
         fp32 = cache_dir / f"{path.name}-{key}-fp32.onnx"
@@ -325,7 +375,7 @@ class OnnxEncoder:
         if target.exists():
             return target
         log.info("onnx_export model=%s variant=%s cache=%s", path.name, variant, cache_dir)
-        _atomic_build(fp32, lambda tmp: export_onnx(path, tmp, input_names))
+        _atomic_build(fp32, lambda tmp: export_onnx(path, tmp, model_input_names(path)))
         if variant == "int8":
             _atomic_build(target, lambda tmp: quantize_int8(fp32, tmp))
         elif variant == "int8-all":
@@ -411,7 +461,7 @@ def build_encoder(settings: Any) -> Encoder:
     if kind == "plain":
         inner = TorchEncoder(model_path)
     elif kind == "fast":
-        inner = OnnxEncoder(model_path, quantize=True, cache_dir=var_dir / "models")
+        inner = OnnxEncoder(model_path, variant=FAST_VARIANT, cache_dir=var_dir / "models")
     else:
         raise ConfigError(f"SOCIALCARE_ENCODER must be 'fast' or 'plain', not {kind!r}")
     return CachedEncoder(inner, size=getattr(settings, "encoder_cache_size", CACHE_SIZE))
@@ -420,7 +470,7 @@ def build_encoder(settings: Any) -> Encoder:
 def build_refiner(settings: Any) -> Encoder | None:
     """The exact encoder behind the fast one (fp32 ONNX, same weights), for rows a head is unsure of.
 
-    None for the plain encoder, which is exact already. See :data:`enrich.pipeline.REFINE_MARGIN`.
+    None for the plain encoder, which is exact already. See :data:`enrich.pipeline.SENTIMENT_REFINE_MARGIN`.
     """
     if getattr(settings, "encoder", "fast") != "fast":
         return None

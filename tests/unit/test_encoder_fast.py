@@ -164,16 +164,17 @@ def test_fast_path_with_refinement_gives_the_plain_labels(encoders: tuple[object
 
     Mixed-topic TweetEval texts are where raw int8 drifts most (about 96 % alone); refinement closes it.
     """
-    from enrich.encoder import CachedEncoder, OnnxEncoder
+    from enrich.encoder import build_encoder, build_refiner
     from enrich.heads import load_heads
     from enrich.pipeline import score_heads
+    from socialcare.settings import Settings
 
-    plain, fast = encoders
+    plain, _ = encoders
     heads = load_heads()
-    exact = CachedEncoder(OnnxEncoder(variant="fp32", cache_dir=Path("var/models").resolve()))
+    settings = Settings(var_dir=Path("var").resolve())  # what SOCIALCARE_ENCODER=fast runs
     texts = _real_tweets(200) + _tweeteval(200)
     reference = score_heads(texts, plain, heads)  # type: ignore[arg-type]
-    ours = score_heads(texts, fast, heads, refiner=exact)  # type: ignore[arg-type]
+    ours = score_heads(texts, build_encoder(settings), heads, refiner=build_refiner(settings))
     assert 0 < ours.refined < len(texts) / 2
     for name in ("sentiment", "department"):
         agreement = float(np.mean(getattr(reference, name).argmax(axis=1) == getattr(ours, name).argmax(axis=1)))
@@ -197,6 +198,24 @@ def test_build_encoder_from_settings(tmp_path: Path) -> None:
     from socialcare.settings import Settings
 
     encoder = build_encoder(Settings(var_dir=Path("var").resolve()))
-    assert isinstance(encoder, CachedEncoder) and "onnx-int8" in encoder.name
+    assert isinstance(encoder, CachedEncoder) and "onnx-int8-all" in encoder.name
     with pytest.raises(ConfigError):
         build_encoder(Settings(model_path=tmp_path / "missing"))
+
+
+@pytest.mark.slow
+def test_rust_tokenizer_gives_the_transformers_ids() -> None:
+    """The ONNX worker tokenises without transformers; the ids must be exactly the ones the model knows."""
+    pytest.importorskip("transformers")
+    from transformers import AutoTokenizer
+
+    from enrich.encoder import MAX_TOKENS, RustTokenizer, default_model_path
+
+    path = default_model_path()
+    reference = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    ours = RustTokenizer(path)
+    texts = _real_tweets(200) + BAD_INPUT
+    expected = reference(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+    assert ours(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"] == expected
+    assert ours.pad_token_id == reference.pad_token_id
+    assert ours(["bad \ud800 surrogate"], truncation=True, max_length=MAX_TOKENS)["input_ids"][0][0] == 101

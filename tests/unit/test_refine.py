@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from enrich.heads import Heads, LinearHead
-from enrich.pipeline import REFINE_MARGIN, margins, score_heads
+from enrich.pipeline import DEPARTMENT_REFINE_MARGIN, SENTIMENT_REFINE_MARGIN, margins, score_heads
 
 DIM = 384
 
@@ -67,4 +67,4 @@ def test_no_refiner_or_nothing_unsure_means_one_pass() -> None:
     assert exact.calls == []
     tied = TableEncoder({"t": np.zeros(DIM, dtype=np.float32)}, "fast")
     assert score_heads(["t"], tied, heads()).refined == 0
-    assert 0 < REFINE_MARGIN < 0.5
+    assert 0 < DEPARTMENT_REFINE_MARGIN <= SENTIMENT_REFINE_MARGIN < 0.5
