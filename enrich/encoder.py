@@ -451,17 +451,23 @@ class CachedEncoder:
 # --- factory ----------------------------------------------------------------------------------------------
 
 
+def model_cache_dir(settings: Any) -> Path:
+    """``SOCIALCARE_MODEL_CACHE_DIR``, else ``<var_dir>/models``."""
+    chosen = getattr(settings, "model_cache_dir", None)
+    return Path(chosen) if chosen else Path(getattr(settings, "var_dir", Path("var"))) / "models"
+
+
 def build_encoder(settings: Any) -> Encoder:
     """``SOCIALCARE_ENCODER`` fast (ONNX int8, default) or plain (PyTorch), on ``SOCIALCARE_MODEL_PATH`` or
     the packaged MiniLM, behind a :class:`CachedEncoder`."""
     kind = getattr(settings, "encoder", "fast")
     model_path = getattr(settings, "model_path", None)
-    var_dir = Path(getattr(settings, "var_dir", Path("var")))
+    cache_dir = model_cache_dir(settings)
     inner: Encoder
     if kind == "plain":
         inner = TorchEncoder(model_path)
     elif kind == "fast":
-        inner = OnnxEncoder(model_path, variant=FAST_VARIANT, cache_dir=var_dir / "models")
+        inner = OnnxEncoder(model_path, variant=FAST_VARIANT, cache_dir=cache_dir)
     else:
         raise ConfigError(f"SOCIALCARE_ENCODER must be 'fast' or 'plain', not {kind!r}")
     return CachedEncoder(inner, size=getattr(settings, "encoder_cache_size", CACHE_SIZE))
@@ -474,6 +480,5 @@ def build_refiner(settings: Any) -> Encoder | None:
     """
     if getattr(settings, "encoder", "fast") != "fast":
         return None
-    var_dir = Path(getattr(settings, "var_dir", Path("var")))
-    exact = OnnxEncoder(getattr(settings, "model_path", None), variant="fp32", cache_dir=var_dir / "models")
+    exact = OnnxEncoder(getattr(settings, "model_path", None), variant="fp32", cache_dir=model_cache_dir(settings))
     return CachedEncoder(exact, size=REFINE_CACHE_SIZE)

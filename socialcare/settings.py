@@ -108,8 +108,13 @@ class Settings(BaseSettings):
     # enrichment models (offline)
     encoder: Literal["fast", "plain"] = Field(
         "fast",
-        description="sentence encoder: fast = ONNX Runtime int8 (exported once into var_dir/models), "
-        "plain = PyTorch float32; both length-bucketed and cached, labels agree on at least 98 %",
+        description="sentence encoder: fast = ONNX Runtime all-int8 with undecided rows re-encoded exactly "
+        "(exported once into the model cache), plain = PyTorch float32; labels agree on at least 98 %",
+    )
+    model_cache_dir: Path | None = Field(
+        None,
+        description="where the ONNX exports of the encoder are kept (default var_dir/models); share it between "
+        "workers or containers so the export runs once",
     )
     model_path: Path | None = Field(
         None,

@@ -21,6 +21,8 @@ from socialcare.store.db import make_engine
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Every test that builds the encoder shares one ONNX export instead of exporting into its own var dir.
+os.environ.setdefault("SOCIALCARE_MODEL_CACHE_DIR", str(REPO / "var" / "models"))
 POSTGRES_ADMIN_URL = os.environ.get("SOCIALCARE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
