@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/transport.py
 	$(BIN)/python bench/query.py
 	$(BIN)/python bench/enrich.py
+	$(BIN)/python bench/triage.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -26,8 +26,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from collectors.yaml_locations import dotted, line_of, load_with_nodes
 from socialcare.errors import ConfigError
+from socialcare.yaml_locations import dotted, line_of, load_with_nodes, validation_problems
 
 SourceName = Literal["x", "reddit"]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
@@ -114,16 +114,7 @@ def load_brands(path: str | Path) -> BrandConfig:
     try:
         config = BrandConfig.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        for error in errors:
-            if error["type"] == "too_short" and any(
-                e is not error and e["loc"][: len(error["loc"])] == error["loc"] for e in errors
-            ):
-                continue  # "at least 1 item" only because its items failed: the items' errors say why
-            location = [step for step in error["loc"] if not isinstance(step, str) or step[:1].islower()]
-            line = line_of(root, location)
-            message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"{path}:{line or 1}: {dotted(location) or '(file)'}: {message}")
+        problems = validation_problems(path, root, exc)
         raise ConfigError("invalid brand file:\n  " + "\n  ".join(problems)) from None
     names = {b.name.casefold() for b in config.brands}
     for index, brand in enumerate(config.brands):

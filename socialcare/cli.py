@@ -34,6 +34,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(brands_app, name="brands")
+rules_app = typer.Typer(help="Routing policy: check a policy file, see what a change would do.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
 collect_app = typer.Typer(help="Collect mentions from X, Reddit or a file into mentions.raw.", no_args_is_help=True)
 app.add_typer(collect_app, name="collect")
 
@@ -252,6 +254,48 @@ def dlq_show(
 
 
 # brands ------------------------------------------------------------------------------------------
+@rules_app.command("check")
+def rules_check(
+    policy: Annotated[Path, typer.Argument(help="The routing policy YAML file.")],
+) -> None:
+    """Validate a routing policy; print its rules in order, or every problem with its line."""
+    from triage.engine import CompiledPolicy
+
+    with friendly_errors():
+        compiled = CompiledPolicy.load(policy)
+    for number, rule in enumerate(compiled.policy.rules, 1):
+        out.print(f"{number:>3}. {rule.name}: {compiled.describe(rule.name)}", highlight=False)
+    out.print(f"{policy}: ok ({len(compiled.rules)} rules, timezone {compiled.policy.timezone})", highlight=False)
+
+
+@rules_app.command("test")
+def rules_test(
+    policy: Annotated[Path, typer.Argument(help="The changed policy to try.")],
+    against: Annotated[
+        str,
+        typer.Option(
+            help="Past mentions: a JSONL file of enriched mentions, or 'log' for the mentions.enriched topic "
+            "of the configured transport."
+        ),
+    ],
+    baseline: Annotated[
+        Path | None, typer.Option(help="The policy in use now (default: the one that ships with socialcare).")
+    ] = None,
+    examples: Annotated[int, typer.Option(min=0, help="How many changed decisions to show.")] = 5,
+) -> None:
+    """Replay past mentions through POLICY and the baseline; report how many decisions would change."""
+    from triage.engine import DEFAULT_POLICY, CompiledPolicy
+    from triage.history import read_enriched
+    from triage.whatif import compare_policies, format_whatif
+
+    with friendly_errors():
+        after = CompiledPolicy.load(policy)
+        before = CompiledPolicy.load(baseline)
+        mentions = read_enriched(against, _load_settings)
+        report = compare_policies(mentions, before, after, examples=examples)
+    out.print(format_whatif(report, str(baseline or DEFAULT_POLICY), str(policy)), highlight=False)
+
+
 @brands_app.command("check")
 def brands_check(
     file: Annotated[Path, typer.Argument(help="The brand YAML file.")],

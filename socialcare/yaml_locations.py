@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from socialcare.errors import ConfigError
 
@@ -54,3 +55,19 @@ def dotted(location: Sequence[str | int]) -> str:
     for step in location:
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
     return text
+
+
+def validation_problems(path: Path, root: yaml.Node | None, exc: ValidationError) -> list[str]:
+    """Each pydantic error as ``file:line: field.path: message`` (model class names left out of the path)."""
+    problems: list[str] = []
+    errors = exc.errors()
+    for error in errors:
+        if error["type"] == "too_short" and any(
+            e is not error and e["loc"][: len(error["loc"])] == error["loc"] for e in errors
+        ):
+            continue  # "at least 1 item" only because its items failed: the items' errors say why
+        location = [step for step in error["loc"] if not isinstance(step, str) or step[:1].islower()]
+        line = line_of(root, location)
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(f"{path}:{line or 1}: {dotted(location) or '(file)'}: {message}")
+    return problems
