@@ -25,4 +25,5 @@ class EnrichStage(Stage[Mention]):
 
     def process(self, events: Sequence[Mention]) -> StageOutput:
         enriched = self.enricher.enrich(events)
-        return StageOutput(emits=[Emit(MENTIONS_ENRICHED, e.id, e) for e in enriched])
+        # keyed by author, so triage sees one customer's mentions in order on any partition
+        return StageOutput(emits=[Emit(MENTIONS_ENRICHED, f"{e.source}:{e.author.id}", e) for e in enriched])

@@ -16,13 +16,13 @@ from collectors.replay import ReplaySource
 from collectors.runner import RunReport
 from enrich.department import primary_department
 from socialcare.bus.worker import WorkerStats
-from socialcare.models import EnrichedMention, decode_event
+from socialcare.models import EnrichedMention, TriageDecision, decode_event
 from socialcare.pipeline import run_stages
 from socialcare.runtime import Runtime
 from socialcare.settings import Settings
 from socialcare.stages import STAGES
-from socialcare.store.schema import mentions
-from socialcare.topics import MENTIONS_ENRICHED, all_topics_with_dlq, dlq_topic
+from socialcare.store.schema import cases, mentions
+from socialcare.topics import MENTIONS_ENRICHED, TRIAGE_DECISIONS, all_topics_with_dlq, dlq_topic
 
 SAMPLE = "mentions.jsonl"
 LABELS = "labels.csv"
@@ -41,6 +41,8 @@ class DemoSummary:
     topics: dict[str, int] = field(default_factory=dict)
     enriched: dict[str, dict[str, int]] = field(default_factory=dict)
     agreement: dict[str, str] = field(default_factory=dict)
+    triage: dict[str, dict[str, int]] = field(default_factory=dict)
+    cases: int = 0
 
 
 def fresh_demo_settings(var_dir: Path) -> Settings:
@@ -76,12 +78,26 @@ def run_demo(var_dir: Path, progress: bool = True) -> DemoSummary:
                     )
                 ).scalar_one()
             )
+            summary.cases = int(connection.execute(select(func.count()).select_from(cases)).scalar_one())
         summary.topics = {topic: runtime.transport.end_offsets(topic) for topic in all_topics_with_dlq()}
+        decisions = [decode_event(TriageDecision, r.value) for r in runtime.transport.read(TRIAGE_DECISIONS, 1_000_000)]
         enriched = [
             decode_event(EnrichedMention, r.value) for r in runtime.transport.read(MENTIONS_ENRICHED, 1_000_000)
         ]
     summary.enriched, summary.agreement = enrichment_outcomes(enriched)
+    summary.triage = triage_outcomes(decisions)
     return summary
+
+
+def triage_outcomes(decisions: list[TriageDecision]) -> dict[str, dict[str, int]]:
+    """Decisions per priority, per department, and how many copy PR."""
+    tallies: dict[str, dict[str, int]] = {"priority": {}, "department": {}, "cc": {}}
+    for decision in decisions:
+        for key, value in (("priority", decision.priority), ("department", decision.department)):
+            tallies[key][value] = tallies[key].get(value, 0) + 1
+        for copied in decision.cc:
+            tallies["cc"][copied] = tallies["cc"].get(copied, 0) + 1
+    return tallies
 
 
 def enrichment_outcomes(enriched: list[EnrichedMention]) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
@@ -148,5 +164,11 @@ def print_summary(summary: DemoSummary, console: Console) -> None:
         for name, value in summary.agreement.items():
             enrichment.add_row(f"vs sample labels: {name}", value)
         console.print(enrichment)
+    if summary.triage:
+        triage = Table("triage", "count", title=f"triage decisions ({summary.cases} cases)")
+        for key, counts in summary.triage.items():
+            for value, count in sorted(counts.items()):
+                triage.add_row(f"{key}={value}", str(count))
+        console.print(triage)
     dead = sum(count for topic, count in summary.topics.items() if topic == dlq_topic(topic) and count)
     console.print(f"dead letters: {dead}" + ("  (see  socialcare dlq show TOPIC)" if dead else ""), highlight=False)

@@ -122,6 +122,12 @@ class Settings(BaseSettings):
         "(never downloaded; the heads must be retrained for it)",
     )
 
+    # triage
+    triage_policy: Path | None = Field(
+        None,
+        description="routing policy YAML (check it with `socialcare rules check`); default: the one that ships",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("database_url")

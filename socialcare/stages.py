@@ -30,9 +30,18 @@ def _store(runtime: Runtime) -> Stage[Any]:
     return StoreMentionsStage(MentionStore(runtime.engine, redact=redact))
 
 
+def _triage(runtime: Runtime) -> Stage[Any]:
+    from triage.cases import CaseStore
+    from triage.engine import CompiledPolicy
+    from triage.stage import TriageStage
+
+    return TriageStage(CompiledPolicy.load(runtime.settings.triage_policy), CaseStore(runtime.engine))
+
+
 STAGES: dict[str, StageFactory] = {
     "store": _store,
     "enrich": _enrich,
+    "triage": _triage,
 }
 
 

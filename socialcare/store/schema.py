@@ -95,6 +95,42 @@ usage_counters = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
+# Triage: cases thread mentions by conversation, reply chain and author; each mention keeps its decision.
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(200), primary_key=True, doc="case:<id of the mention that opened it>"),
+    Column("brand", String(200)),
+    Column("source", String(32), nullable=False),
+    Column("author_key", String(260), nullable=False, doc="<source>:<author id>"),
+    Column("department", String(32), nullable=False),
+    Column("cc", JSON, nullable=False),
+    Column("priority", String(2), nullable=False),
+    Column("status", String(16), nullable=False, doc="open or closed"),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False, doc="time of the newest mention"),
+    Column("closed_at", UtcDateTime()),
+    Column("first_response_due", UtcDateTime()),
+    Column("resolution_due", UtcDateTime()),
+    Column("assignee", String(200)),
+    Column("mention_count", Integer, nullable=False),
+    Index(None, "author_key", "updated_at"),
+    Index(None, "status", "priority"),
+)
+
+case_mentions = Table(
+    "case_mentions",
+    metadata,
+    Column("mention_id", String(200), primary_key=True),
+    Column("case_id", String(200), nullable=False),
+    Column("conversation_key", String(260), doc="<source>:<conversation id>"),
+    Column("author_key", String(260), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("decision", JSON, nullable=False, doc="the TriageDecision event, explanation included"),
+    Index(None, "conversation_key"),
+    Index(None, "case_id"),
+)
+
 # The embedded transport: a durable log per topic (one partition) and committed offsets per group.
 log_topics = Table(
     "log_topics",

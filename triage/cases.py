@@ -1,0 +1,190 @@
+"""Cases: mentions threaded by conversation, reply chain and author, in the SQL system of record.
+
+A mention joins the case of its conversation or of the post it replies to; failing that, the case of the
+same author updated within :data:`AUTHOR_WINDOW` (a customer who writes again an hour later is the same
+matter); failing that, it opens a case whose id is ``case:<mention id>``. Joining a closed case reopens
+it. A case takes the priority and department of its most urgent mention, the union of the copies, and the
+earliest due times. Filing is idempotent: a redelivered mention gets its stored decision back, so the
+stage can be replayed from any offset.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, or_, select, update
+
+from socialcare.models import EnrichedMention, ExplanationStep, Mention, TriageDecision, decode_event
+from socialcare.store.schema import case_mentions, cases
+from triage.engine import Routing, format_duration
+
+AUTHOR_WINDOW = timedelta(hours=24)
+_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
+
+
+def author_key(mention: Mention) -> str:
+    return f"{mention.source}:{mention.author.id}"
+
+
+def conversation_key(mention: Mention) -> str | None:
+    return f"{mention.source}:{mention.conversation_id}" if mention.conversation_id else None
+
+
+def parent_id(mention: Mention) -> str | None:
+    """The mention id of the post this one replies to (ids are ``<source>:<platform id>``)."""
+    return f"{mention.source}:{mention.in_reply_to}" if mention.in_reply_to else None
+
+
+class CaseStore:
+    def __init__(self, engine: Engine, author_window: timedelta = AUTHOR_WINDOW) -> None:
+        self.engine = engine
+        self.author_window = author_window
+
+    def file_batch(self, items: Sequence[tuple[EnrichedMention, Routing]]) -> list[TriageDecision]:
+        """File every routed mention in one transaction; returns one decision per item, in order."""
+        with self.engine.begin() as connection:
+            return [self._file(connection, mention, routing) for mention, routing in items]
+
+    def close(self, case_id: str, at: datetime) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(cases).where(cases.c.id == case_id).values(status="closed", closed_at=at))
+
+    def get(self, case_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
+        return dict(row) if row is not None else None
+
+    def history(self, author: str) -> list[dict[str, Any]]:
+        """Every case of one author (``<source>:<author id>``), newest first, with its mention ids."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(cases).where(cases.c.author_key == author).order_by(cases.c.updated_at.desc())
+            ).mappings()
+            found = [dict(row) for row in rows]
+            for case in found:
+                case["mentions"] = list(
+                    connection.execute(
+                        select(case_mentions.c.mention_id)
+                        .where(case_mentions.c.case_id == case["id"])
+                        .order_by(case_mentions.c.created_at, case_mentions.c.mention_id)
+                    ).scalars()
+                )
+        return found
+
+    # --------------------------------------------------------------------------------------------------
+
+    def _file(self, connection: Connection, mention: EnrichedMention, routing: Routing) -> TriageDecision:
+        stored = connection.execute(
+            select(case_mentions.c.decision).where(case_mentions.c.mention_id == mention.id)
+        ).scalar_one_or_none()
+        if stored is not None:
+            return decode_event(TriageDecision, json.dumps(stored))  # strict models read JSON, not dicts
+        case, why = self._find(connection, mention)
+        first_due = mention.created_at + routing.first_response
+        resolution_due = mention.created_at + routing.resolution
+        if case is None:
+            case_id = f"case:{mention.id}"
+            step = ExplanationStep(rule="case", detail=f"opened {case_id}", inputs={})
+            connection.execute(
+                insert(cases).values(
+                    id=case_id,
+                    brand=mention.brand,
+                    source=mention.source,
+                    author_key=author_key(mention),
+                    department=routing.department,
+                    cc=list(routing.cc),
+                    priority=routing.priority,
+                    status="open",
+                    opened_at=mention.created_at,
+                    updated_at=mention.created_at,
+                    first_response_due=first_due,
+                    resolution_due=resolution_due,
+                    mention_count=1,
+                )
+            )
+        else:
+            case_id = case["id"]
+            reopened = case["status"] == "closed"
+            step = ExplanationStep(
+                rule="case",
+                detail=f"{'reopened' if reopened else 'joined'} {case_id}: {why}",
+                inputs={"case_priority": case["priority"], "case_status": case["status"]},
+            )
+            urgent = _RANK[routing.priority] < _RANK[case["priority"]]
+            department = routing.department if urgent else case["department"]
+            cc = [d for d in dict.fromkeys([*case["cc"], *routing.cc]) if d != department]
+            values: dict[str, Any] = {
+                "priority": routing.priority if urgent else case["priority"],
+                "department": department,
+                "cc": cc,
+                "updated_at": max(case["updated_at"], mention.created_at),
+                "mention_count": case["mention_count"] + 1,
+            }
+            if reopened:
+                values |= {"status": "open", "closed_at": None}
+                values |= {"first_response_due": first_due, "resolution_due": resolution_due}
+            else:
+                values["first_response_due"] = _earliest(case["first_response_due"], first_due)
+                values["resolution_due"] = _earliest(case["resolution_due"], resolution_due)
+            connection.execute(update(cases).where(cases.c.id == case_id).values(**values))
+        decision = TriageDecision(
+            mention_id=mention.id,
+            case_id=case_id,
+            department=routing.department,
+            cc=routing.cc,
+            priority=routing.priority,
+            sla_due_at=first_due,
+            explanation=(*routing.explanation, step),
+        )
+        connection.execute(
+            insert(case_mentions).values(
+                mention_id=mention.id,
+                case_id=case_id,
+                conversation_key=conversation_key(mention),
+                author_key=author_key(mention),
+                created_at=mention.created_at,
+                decision=decision.model_dump(mode="json"),
+            )
+        )
+        return decision
+
+    def _find(self, connection: Connection, mention: Mention) -> tuple[dict[str, Any] | None, str]:
+        """The case this mention belongs to, and why; ``(None, "")`` when it opens a new one."""
+        thread = []
+        conversation = conversation_key(mention)
+        if conversation is not None:
+            thread.append(case_mentions.c.conversation_key == conversation)
+        parent = parent_id(mention)
+        if parent is not None:
+            thread.append(case_mentions.c.mention_id == parent)
+        if thread:
+            case_id = connection.execute(
+                select(case_mentions.c.case_id).where(or_(*thread)).order_by(case_mentions.c.created_at).limit(1)
+            ).scalar_one_or_none()
+            if case_id is not None:
+                row = connection.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
+                if row is not None:
+                    return dict(row), "same conversation"
+        row = (
+            connection.execute(
+                select(cases)
+                .where(
+                    cases.c.author_key == author_key(mention),
+                    cases.c.updated_at >= mention.created_at - self.author_window,
+                )
+                .order_by(cases.c.updated_at.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        if row is not None:
+            return dict(row), f"same author within {format_duration(self.author_window)}"
+        return None, ""
+
+
+def _earliest(current: datetime | None, candidate: datetime) -> datetime:
+    return candidate if current is None else min(current, candidate)
