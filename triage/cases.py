@@ -83,8 +83,7 @@ class CaseStore:
         if stored is not None:
             return decode_event(TriageDecision, json.dumps(stored))  # strict models read JSON, not dicts
         case, why = self._find(connection, mention)
-        first_due = mention.created_at + routing.first_response
-        resolution_due = mention.created_at + routing.resolution
+        first_due, resolution_due = routing.first_response_due, routing.resolution_due
         if case is None:
             case_id = f"case:{mention.id}"
             step = ExplanationStep(rule="case", detail=f"opened {case_id}", inputs={})

@@ -11,12 +11,12 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from socialcare.models import Department, ExplanationStep, Priority
+from socialcare.models import DEPARTMENTS, Department, ExplanationStep, Priority
 from triage.facts import Facts
 from triage.policy_file import WEEKDAYS, Comparison, Condition, PolicyFile, Rule, SlaTargets, read_policy_file
 
@@ -45,6 +45,8 @@ class Routing:
     priority: Priority
     first_response: timedelta
     resolution: timedelta
+    first_response_due: datetime
+    resolution_due: datetime
     tags: tuple[str, ...]
     explanation: tuple[ExplanationStep, ...] = field(default_factory=tuple)
     fired: tuple[str, ...] = ()
@@ -230,6 +232,7 @@ class CompiledPolicy:
         self.zone = ZoneInfo(policy.timezone)
         self.rules = [CompiledRule(rule, compile_condition(rule.when)) for rule in policy.rules]
         self._summaries = {rule.name: _describe(rule) for rule in policy.rules}
+        self.calendars = {department: policy.calendar_for(department) for department in DEPARTMENTS}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> CompiledPolicy:
@@ -286,12 +289,23 @@ class CompiledPolicy:
         first = (sla.first_response if sla and sla.first_response else None) or targets.first_response
         resolution = (sla.resolution if sla and sla.resolution else None) or targets.resolution
         assert first is not None and resolution is not None  # PolicyFile guarantees both per priority
+        calendar = self.calendars[department]
+        if not calendar.always_open:
+            steps.append(
+                ExplanationStep(
+                    rule="business hours",
+                    detail=f"SLA clocks run in {department}'s opening hours ({calendar.timezone})",
+                    inputs={},
+                )
+            )
         return Routing(
             department=department,
             cc=tuple(d for d in cc if d != department),
             priority=priority,
             first_response=first,
             resolution=resolution,
+            first_response_due=calendar.add(facts.created_at, first),
+            resolution_due=calendar.add(facts.created_at, resolution),
             tags=tuple(tags),
             explanation=tuple(steps),
             fired=tuple(fired),

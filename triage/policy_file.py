@@ -1,7 +1,8 @@
 """The routing policy file: YAML, validated with pydantic, every problem reported as ``file:line: field``.
 
-A policy is an ordered list of rules. Each rule has ``when`` (every listed test must hold) and ``then``
-(what it sets). Example::
+A policy is an ordered list of rules, SLA targets per priority, and optional business-hours calendars per
+department (SLA clocks run only while the department is open; see :mod:`triage.calendars`). Each rule has
+``when`` (every listed test must hold) and ``then`` (what it sets). Example::
 
     version: 1
     timezone: Europe/London
@@ -39,7 +40,7 @@ ends the evaluation after the rule, so put a rule that must have the last word (
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -49,6 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from socialcare.errors import ConfigError
 from socialcare.models import Department, Priority
 from socialcare.yaml_locations import load_with_nodes, validation_problems
+from triage.calendars import ALWAYS, BusinessCalendar
 
 PRIORITIES: tuple[Priority, ...] = ("P1", "P2", "P3", "P4")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -185,6 +187,68 @@ class Action(_Strict):
         return self
 
 
+_DAY_RANGE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?$")
+
+
+def _weekdays_of(spec: str) -> list[int]:
+    """``mon-fri`` -> [0..4]; ``sat`` -> [5]; ``mon,wed`` -> [0, 2]."""
+    days: list[int] = []
+    for part in spec.lower().replace(" ", "").split(","):
+        match = _DAY_RANGE.match(part)
+        if match is None:
+            raise ValueError(f"{spec!r}: name days as mon..sun, ranges as mon-fri, lists as mon,wed")
+        first = WEEKDAYS.index(match.group(1))
+        last = WEEKDAYS.index(match.group(2) or match.group(1))
+        days += list(range(first, last + 1)) if first <= last else [*range(first, 7), *range(0, last + 1)]
+    return days
+
+
+class CalendarSpec(_Strict):
+    timezone: str = "UTC"
+    hours: dict[str, str]
+    holidays: list[date] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return _known_zone(value)
+
+    def calendar(self) -> BusinessCalendar:
+        week: list[tuple[time, time] | None] = [None] * 7
+        for days, span in self.hours.items():
+            for day in _weekdays_of(days):
+                week[day] = None if span.strip().lower() == "closed" else _span(span)
+        return BusinessCalendar(self.timezone, tuple(week), frozenset(self.holidays))
+
+    @model_validator(mode="after")
+    def _valid_hours(self) -> CalendarSpec:
+        for days, span in self.hours.items():
+            _weekdays_of(days)
+            if span.strip().lower() != "closed":
+                _span(span)
+        if all(day is None for day in self.calendar().hours):
+            raise ValueError("the calendar is never open; write 'always' for a team that never closes")
+        return self
+
+
+def _span(text: str) -> tuple[time, time]:
+    match = _HOURS.match(text)
+    if match is None:
+        raise ValueError(f"expected opening hours such as '09:00-17:30' or 'closed', not {text!r}")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
+        raise ValueError(f"{text!r} is not a time range of one day")
+    return time(h1, m1), time(0) if h2 == 24 else time(h2, m2)
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/London") from None
+    return value
+
+
 class Rule(_Strict):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     when: Condition
@@ -198,16 +262,24 @@ class PolicyFile(_Strict):
     default_priority: Priority = "P3"
     none_priority: Priority = "P4"
     sla: dict[Priority, SlaTargets]
+    calendars: dict[Department, CalendarSpec] = {}
     rules: list[Rule] = []
 
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/London") from None
+        return _known_zone(value)
+
+    @field_validator("calendars", mode="before")
+    @classmethod
+    def _always(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: {"hours": {"mon-sun": "00:00-24:00"}} if v == "always" else v for k, v in value.items()}
         return value
+
+    def calendar_for(self, department: str) -> BusinessCalendar:
+        spec = self.calendars.get(department)  # type: ignore[call-overload]
+        return spec.calendar() if spec is not None else ALWAYS
 
     @field_validator("sla")
     @classmethod
