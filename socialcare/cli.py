@@ -34,6 +34,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(brands_app, name="brands")
+sla_app = typer.Typer(help="SLA clocks: cases near or past their targets.", no_args_is_help=True)
+app.add_typer(sla_app, name="sla")
 rules_app = typer.Typer(help="Routing policy: check a policy file, see what a change would do.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 collect_app = typer.Typer(help="Collect mentions from X, Reddit or a file into mentions.raw.", no_args_is_help=True)
@@ -294,6 +296,24 @@ def rules_test(
         mentions = read_enriched(against, _load_settings)
         report = compare_policies(mentions, before, after, examples=examples)
     out.print(format_whatif(report, str(baseline or DEFAULT_POLICY), str(policy)), highlight=False)
+
+
+@sla_app.command("sweep")
+def sla_sweep_command(
+    serve: Annotated[bool, typer.Option(help="Serve the flow as a Prefect deployment on a schedule.")] = False,
+    cron: Annotated[str, typer.Option(help="The schedule when serving.")] = "* * * * *",
+) -> None:
+    """Run the Prefect `sla_sweep` flow: one alert per case and clock that turned near or breached."""
+    with friendly_errors():
+        from flows.sla_sweep import sla_sweep
+
+        if serve:
+            sla_sweep.serve(name="sla_sweep", cron=cron)
+            return
+        alerts = sla_sweep()
+    for alert in alerts:
+        out.print(alert.summary, highlight=False)
+    out.print(f"sla_sweep alerts={len(alerts)}", highlight=False)
 
 
 @brands_app.command("check")

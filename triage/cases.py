@@ -102,6 +102,8 @@ class CaseStore:
                     first_response_due=first_due,
                     resolution_due=resolution_due,
                     mention_count=1,
+                    first_response_sla="ok",
+                    resolution_sla="ok",
                 )
             )
         else:
@@ -123,8 +125,9 @@ class CaseStore:
                 "mention_count": case["mention_count"] + 1,
             }
             if reopened:
-                values |= {"status": "open", "closed_at": None}
+                values |= {"status": "open", "closed_at": None, "first_responded_at": None}
                 values |= {"first_response_due": first_due, "resolution_due": resolution_due}
+                values |= {"first_response_sla": "ok", "resolution_sla": "ok"}
             else:
                 values["first_response_due"] = _earliest(case["first_response_due"], first_due)
                 values["resolution_due"] = _earliest(case["resolution_due"], resolution_due)

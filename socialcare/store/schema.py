@@ -114,6 +114,9 @@ cases = Table(
     Column("resolution_due", UtcDateTime()),
     Column("assignee", String(200)),
     Column("mention_count", Integer, nullable=False),
+    Column("first_responded_at", UtcDateTime(), doc="when the brand first answered (set by the responders)"),
+    Column("first_response_sla", String(16), nullable=False, doc="ok, near or breached: the last state alerted"),
+    Column("resolution_sla", String(16), nullable=False, doc="ok, near or breached: the last state alerted"),
     Index(None, "author_key", "updated_at"),
     Index(None, "status", "priority"),
 )

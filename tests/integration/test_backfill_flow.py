@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,6 @@ from socialcare.topics import MENTIONS_RAW
 from tests.contract.test_x_cassettes import _recorded_query_subset
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect server for the module (it takes 10-30 s to start)."""
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 def test_backfill_runs_every_x_query_of_the_brand_file_as_a_task(

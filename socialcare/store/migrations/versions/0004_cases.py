@@ -36,6 +36,9 @@ def upgrade() -> None:
         sa.Column("resolution_due", UtcDateTime()),
         sa.Column("assignee", sa.String(200)),
         sa.Column("mention_count", sa.Integer(), nullable=False),
+        sa.Column("first_responded_at", UtcDateTime()),
+        sa.Column("first_response_sla", sa.String(16), nullable=False),
+        sa.Column("resolution_sla", sa.String(16), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_cases"),
     )
     op.create_index("ix_cases_author_key_updated_at", "cases", ["author_key", "updated_at"])
