@@ -2,7 +2,8 @@
 
 Serve it with ``socialcare sla sweep --serve`` (a Prefect deployment on a one-minute cron), or run it
 once with ``socialcare sla sweep``. Each alert is raised once per case and clock (see
-:mod:`triage.sla`); the flow returns the alerts and logs one line each.
+:mod:`triage.sla`); the flow sends it to Slack and e-mail when they are configured (:mod:`triage.notify`),
+logs one line each, and returns the alerts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from socialcare.models import utcnow
 from socialcare.runtime import open_engine
 from socialcare.settings import Settings
 from triage.engine import CompiledPolicy
+from triage.notify import Alert, notifier_from_settings
 from triage.sla import SlaAlert, sweep
 
 EVERY_MINUTE = "* * * * *"
@@ -27,6 +29,13 @@ def sla_sweep(now: datetime | None = None) -> list[SlaAlert]:
     engine = open_engine(settings)
     try:
         alerts = sweep(engine, CompiledPolicy.load(settings.triage_policy), now or utcnow())
+        notifier = notifier_from_settings(engine, settings)
+        if notifier is not None:
+            for alert in alerts:
+                notifier.notify(
+                    Alert(f"sla:{alert.case_id}:{alert.clock}:{alert.state}", alert.summary, alert.summary),
+                    now,
+                )
     finally:
         engine.dispose()
     logger = get_run_logger()

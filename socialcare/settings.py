@@ -7,10 +7,10 @@ what ``socialcare config show`` prints, with every secret and any password insid
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MASK = "**********"
 
@@ -128,7 +128,27 @@ class Settings(BaseSettings):
         description="routing policy YAML (check it with `socialcare rules check`); default: the one that ships",
     )
 
+    # notifications (alerts to PR and team leads)
+    slack_webhook_url: SecretStr | None = Field(None, description="Slack incoming-webhook URL for alerts")
+    smtp_host: str | None = Field(None, description="SMTP server for alert e-mails; unset = no e-mail")
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    alert_email_from: str = "socialcare@localhost"
+    alert_email_to: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="comma-separated alert recipients"
+    )
+    alert_repeat_minutes: int = Field(
+        60, ge=1, description="an incident alerts again (as a follow-up in its thread) at most this often"
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("alert_email_to", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
     @field_validator("database_url")
     @classmethod

@@ -33,9 +33,12 @@ def _store(runtime: Runtime) -> Stage[Any]:
 def _triage(runtime: Runtime) -> Stage[Any]:
     from triage.cases import CaseStore
     from triage.engine import CompiledPolicy
+    from triage.notify import notifier_from_settings
     from triage.stage import TriageStage
 
-    return TriageStage(CompiledPolicy.load(runtime.settings.triage_policy), CaseStore(runtime.engine))
+    settings = runtime.settings
+    notifier = notifier_from_settings(runtime.engine, settings)
+    return TriageStage(CompiledPolicy.load(settings.triage_policy), CaseStore(runtime.engine), notifier)
 
 
 STAGES: dict[str, StageFactory] = {

@@ -134,6 +134,17 @@ case_mentions = Table(
     Index(None, "case_id"),
 )
 
+# Notifications: one row per incident key, so a repeated alert is suppressed and e-mails thread.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("key", String(300), primary_key=True, doc="the incident, e.g. spike:Lumora:volume or sla:<case>"),
+    Column("first_sent_at", UtcDateTime(), nullable=False),
+    Column("last_sent_at", UtcDateTime(), nullable=False),
+    Column("suppressed", Integer, nullable=False, doc="repeats not sent since last_sent_at"),
+    Column("message_id", String(300), nullable=False, doc="e-mail Message-ID of the first alert (threading)"),
+)
+
 # The embedded transport: a durable log per topic (one partition) and committed offsets per group.
 log_topics = Table(
     "log_topics",

@@ -62,12 +62,19 @@ def test_the_sla_sweep_flow_runs_under_prefect(
     from flows.sla_sweep import sla_sweep
     from socialcare.runtime import open_engine
     from socialcare.settings import Settings
+    from tests.integration.test_notify import Webhook
 
     url = f"sqlite:///{tmp_path / 'sla.db'}"
     monkeypatch.setenv("SOCIALCARE_DATABASE_URL", url)
+    hook = Webhook([503])  # fails once, then recovers
+    monkeypatch.setenv("SOCIALCARE_SLACK_WEBHOOK_URL", hook.url)
     engine = open_engine(Settings())
     file(CaseStore(engine), post(1, "a", 0, risk="high", risk_score=0.97))  # P1: first response in 15 min
     engine.dispose()
-    alerts = sla_sweep(now=START + timedelta(minutes=16))
-    assert [(a.priority, a.clock, a.state) for a in alerts] == [("P1", "first_response", "breached")]
-    assert sla_sweep(now=START + timedelta(minutes=17)) == []
+    try:
+        alerts = sla_sweep(now=START + timedelta(minutes=16))
+        assert [(a.priority, a.clock, a.state) for a in alerts] == [("P1", "first_response", "breached")]
+        assert sla_sweep(now=START + timedelta(minutes=17)) == []
+    finally:
+        hook.close()
+    assert len(hook.bodies) == 2 and "breached its first response target" in hook.bodies[-1]["text"]

@@ -1,4 +1,4 @@
-"""Cases and the mentions filed in them, with each mention's triage decision.
+"""Cases and the mentions filed in them, with each mention's triage decision; sent notifications.
 
 Revision ID: 0004
 Revises: 0003
@@ -55,8 +55,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_case_mentions_conversation_key", "case_mentions", ["conversation_key"])
     op.create_index("ix_case_mentions_case_id", "case_mentions", ["case_id"])
+    op.create_table(
+        "notifications",
+        sa.Column("key", sa.String(300), nullable=False),
+        sa.Column("first_sent_at", UtcDateTime(), nullable=False),
+        sa.Column("last_sent_at", UtcDateTime(), nullable=False),
+        sa.Column("suppressed", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.String(300), nullable=False),
+        sa.PrimaryKeyConstraint("key", name="pk_notifications"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("notifications")
     op.drop_table("case_mentions")
     op.drop_table("cases")
