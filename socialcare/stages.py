@@ -41,10 +41,18 @@ def _triage(runtime: Runtime) -> Stage[Any]:
     return TriageStage(CompiledPolicy.load(settings.triage_policy), CaseStore(runtime.engine), notifier)
 
 
+def _spikes(runtime: Runtime) -> Stage[Any]:
+    from triage.notify import notifier_from_settings
+    from triage.spike_stage import SpikeStage
+
+    return SpikeStage(runtime.engine, notifier_from_settings(runtime.engine, runtime.settings))
+
+
 STAGES: dict[str, StageFactory] = {
     "store": _store,
     "enrich": _enrich,
     "triage": _triage,
+    "spikes": _spikes,
 }
 
 

@@ -20,6 +20,7 @@ The statistic, per key (``brand``, or ``brand/topic``) and per series (all menti
   the new normal).
 
 Pure and deterministic: ``observe`` mentions in time order, ``advance`` the clock; alerts come back as values.
+:meth:`SpikeDetector.state` and :meth:`SpikeDetector.from_state` carry what was learned across restarts.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 WINDOWS_MIN = (2, 10, 60, 240)
 Z_ALERT = 5.0
@@ -46,6 +48,7 @@ handful of posts would otherwise make any early riser look like a surge (counts 
 CLEAR_AFTER_MIN = 60
 HISTORY_MIN = max(WINDOWS_MIN)
 SERIES = ("volume", "negative")
+STATE_VERSION = 1
 
 
 def anscombe_z(observed: float, expected: float) -> float:
@@ -110,6 +113,39 @@ class _Series:
         if closing_hour is not None:
             self.hour_total, self.hour_minutes = 0, 0
 
+    def dump(self) -> dict[str, Any]:
+        return {
+            "counts": list(self.counts),
+            "expected": list(self.expected),
+            "hour_rates": {str(h): list(r) for h, r in self.hour_rates.items()},
+            "week_rates": {f"{d}:{h}": list(r) for (d, h), r in self.week_rates.items()},
+            "hour_total": self.hour_total,
+            "hour_minutes": self.hour_minutes,
+            "ewma": self.ewma,
+            "daily": self.daily,
+            "open_since": self.open_since.isoformat() if self.open_since else None,
+            "quiet_minutes": self.quiet_minutes,
+        }
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> _Series:
+        week: dict[tuple[int, int], deque[float]] = {}
+        for key, rates in data["week_rates"].items():
+            day, hour = key.split(":")
+            week[(int(day), int(hour))] = deque(rates, maxlen=PROFILE_WEEKS)
+        return cls(
+            counts=deque(data["counts"], maxlen=HISTORY_MIN),
+            expected=deque(data["expected"], maxlen=HISTORY_MIN),
+            hour_rates={int(h): deque(r, maxlen=PROFILE_DAYS) for h, r in data["hour_rates"].items()},
+            week_rates=week,
+            hour_total=data["hour_total"],
+            hour_minutes=data["hour_minutes"],
+            ewma=data["ewma"],
+            daily=data["daily"],
+            open_since=datetime.fromisoformat(data["open_since"]) if data["open_since"] else None,
+            quiet_minutes=data["quiet_minutes"],
+        )
+
 
 def _ewma(previous: float | None, value: float, half_life: float) -> float:
     decay = 0.5 ** (1.0 / half_life)
@@ -132,6 +168,30 @@ class SpikeDetector:
     def __init__(self) -> None:
         self._keys: dict[str, _Key] = {}
         self._clock: datetime | None = None
+
+    def state(self) -> dict[str, Any]:
+        """Everything the detector learned, as JSON-ready data (a restarted worker resumes from it)."""
+        return {
+            "version": STATE_VERSION,
+            "clock": self._clock.isoformat() if self._clock else None,
+            "keys": {
+                key: {"pending": dict(k.pending), "series": {n: s.dump() for n, s in k.series.items()}}
+                for key, k in self._keys.items()
+            },
+        }
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any] | None) -> SpikeDetector:
+        detector = cls()
+        if not data or data.get("version") != STATE_VERSION:
+            return detector  # nothing saved, or saved by another version: learn afresh
+        detector._clock = datetime.fromisoformat(data["clock"]) if data["clock"] else None
+        for key, saved in data["keys"].items():
+            detector._keys[key] = _Key(
+                series={name: _Series.load(series) for name, series in saved["series"].items()},
+                pending=dict(saved["pending"]),
+            )
+        return detector
 
     def observe(self, at: datetime, keys: Iterable[str], *, negative: bool) -> list[SpikeAlert]:
         """Count one mention under each of ``keys``; returns alerts for any minutes that completed before it."""

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -143,6 +144,27 @@ notifications = Table(
     Column("last_sent_at", UtcDateTime(), nullable=False),
     Column("suppressed", Integer, nullable=False, doc="repeats not sent since last_sent_at"),
     Column("message_id", String(300), nullable=False, doc="e-mail Message-ID of the first alert (threading)"),
+)
+
+# What a stateful stage has learned (the spike detector's baselines), saved after each batch.
+stage_state = Table(
+    "stage_state",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+spike_alerts = Table(
+    "spike_alerts",
+    metadata,
+    Column("key", String(300), primary_key=True, doc="brand or brand/topic"),
+    Column("series", String(16), primary_key=True, doc="volume or negative"),
+    Column("at", UtcDateTime(), primary_key=True),
+    Column("window_min", Integer, nullable=False),
+    Column("observed", Integer, nullable=False),
+    Column("expected", Float, nullable=False),
+    Column("z", Float, nullable=False),
 )
 
 # The embedded transport: a durable log per topic (one partition) and committed offsets per group.

@@ -1,4 +1,5 @@
-"""Cases and the mentions filed in them, with each mention's triage decision; sent notifications.
+"""Cases and the mentions filed in them, with each mention's triage decision; sent notifications; stage
+state and spike alerts.
 
 Revision ID: 0004
 Revises: 0003
@@ -64,9 +65,29 @@ def upgrade() -> None:
         sa.Column("message_id", sa.String(300), nullable=False),
         sa.PrimaryKeyConstraint("key", name="pk_notifications"),
     )
+    op.create_table(
+        "stage_state",
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("state", sa.JSON(), nullable=False),
+        sa.Column("updated_at", UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_stage_state"),
+    )
+    op.create_table(
+        "spike_alerts",
+        sa.Column("key", sa.String(300), nullable=False),
+        sa.Column("series", sa.String(16), nullable=False),
+        sa.Column("at", UtcDateTime(), nullable=False),
+        sa.Column("window_min", sa.Integer(), nullable=False),
+        sa.Column("observed", sa.Integer(), nullable=False),
+        sa.Column("expected", sa.Float(), nullable=False),
+        sa.Column("z", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", "series", "at", name="pk_spike_alerts"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("spike_alerts")
+    op.drop_table("stage_state")
     op.drop_table("notifications")
     op.drop_table("case_mentions")
     op.drop_table("cases")
