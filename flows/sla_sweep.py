@@ -15,6 +15,8 @@ from prefect import flow, get_run_logger
 from socialcare.models import utcnow
 from socialcare.runtime import open_engine
 from socialcare.settings import Settings
+from triage.agents import load_agents
+from triage.cases import CaseStore
 from triage.engine import CompiledPolicy
 from triage.notify import Alert, notifier_from_settings
 from triage.sla import SlaAlert, sweep
@@ -28,6 +30,8 @@ def sla_sweep(now: datetime | None = None) -> list[SlaAlert]:
     settings = Settings()
     engine = open_engine(settings)
     try:
+        if settings.agents_file:  # offers not accepted in time go to someone else; the queue is handed out
+            CaseStore(engine).assign_waiting(load_agents(settings.agents_file), now or utcnow())
         alerts = sweep(engine, CompiledPolicy.load(settings.triage_policy), now or utcnow())
         notifier = notifier_from_settings(engine, settings)
         if notifier is not None:

@@ -34,6 +34,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(brands_app, name="brands")
+agents_app = typer.Typer(help="Care agents: skills, languages, hours and capacity.", no_args_is_help=True)
+app.add_typer(agents_app, name="agents")
 sla_app = typer.Typer(help="SLA clocks: cases near or past their targets.", no_args_is_help=True)
 app.add_typer(sla_app, name="sla")
 rules_app = typer.Typer(help="Routing policy: check a policy file, see what a change would do.", no_args_is_help=True)
@@ -296,6 +298,23 @@ def rules_test(
         mentions = read_enriched(against, _load_settings)
         report = compare_policies(mentions, before, after, examples=examples)
     out.print(format_whatif(report, str(baseline or DEFAULT_POLICY), str(policy)), highlight=False)
+
+
+@agents_app.command("check")
+def agents_check(file: Annotated[Path, typer.Argument(help="The agents YAML file.")]) -> None:
+    """Validate an agents file; print each agent, or every problem with its line."""
+    from triage.agents import load_agents
+
+    with friendly_errors():
+        agents = load_agents(file)
+    for agent in agents:
+        out.print(
+            f"agent={agent.id} departments={','.join(sorted(agent.departments))} "
+            f"languages={','.join(sorted(agent.languages)) or 'any'} capacity={agent.capacity} "
+            f"hours={agent.start:%H:%M}-{agent.end:%H:%M} {agent.timezone}",
+            highlight=False,
+        )
+    out.print(f"{file}: ok ({len(agents)} agents)", highlight=False)
 
 
 @sla_app.command("sweep")

@@ -128,6 +128,10 @@ class Settings(BaseSettings):
         description="routing policy YAML (check it with `socialcare rules check`); default: the one that ships",
     )
 
+    agents_file: Path | None = Field(
+        None, description="agents YAML (skills, languages, hours, capacity); unset = cases stay unassigned"
+    )
+
     # notifications (alerts to PR and team leads)
     slack_webhook_url: SecretStr | None = Field(None, description="Slack incoming-webhook URL for alerts")
     smtp_host: str | None = Field(None, description="SMTP server for alert e-mails; unset = no e-mail")

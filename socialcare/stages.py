@@ -31,6 +31,7 @@ def _store(runtime: Runtime) -> Stage[Any]:
 
 
 def _triage(runtime: Runtime) -> Stage[Any]:
+    from triage.agents import load_agents
     from triage.cases import CaseStore
     from triage.engine import CompiledPolicy
     from triage.notify import notifier_from_settings
@@ -38,7 +39,8 @@ def _triage(runtime: Runtime) -> Stage[Any]:
 
     settings = runtime.settings
     notifier = notifier_from_settings(runtime.engine, settings)
-    return TriageStage(CompiledPolicy.load(settings.triage_policy), CaseStore(runtime.engine), notifier)
+    agents = load_agents(settings.agents_file) if settings.agents_file else []
+    return TriageStage(CompiledPolicy.load(settings.triage_policy), CaseStore(runtime.engine), notifier, agents)
 
 
 def _spikes(runtime: Runtime) -> Stage[Any]:

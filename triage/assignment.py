@@ -77,6 +77,15 @@ class Assigner:
     _cases: dict[str, WaitingCase] = field(default_factory=dict)
     _counter: int = 0
 
+    def restore(self, offers: list[Offer], waiting: list[WaitingCase], cases: list[WaitingCase]) -> None:
+        """Start from saved state: current offers (accepted or not), the queue, and every open case."""
+        self.offers = {offer.case_id: offer for offer in offers}
+        self.queue = list(waiting)
+        self._cases = {case.case_id: case for case in cases}
+        for offer in sorted(offers, key=lambda o: (o.at, o.case_id)):  # round-robin resumes where it was
+            self._counter += 1
+            self._last_given[offer.agent_id] = self._counter
+
     def load(self, agent_id: str) -> int:
         return sum(1 for offer in self.offers.values() if offer.agent_id == agent_id)
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, insert, or_, select, update
 
 from socialcare.models import EnrichedMention, ExplanationStep, Mention, TriageDecision, decode_event
 from socialcare.store.schema import case_mentions, cases
+from triage.assignment import Agent, Assigner, Offer, WaitingCase
 from triage.engine import Routing, format_duration
 
 AUTHOR_WINDOW = timedelta(hours=24)
@@ -51,6 +52,74 @@ class CaseStore:
     def close(self, case_id: str, at: datetime) -> None:
         with self.engine.begin() as connection:
             connection.execute(update(cases).where(cases.c.id == case_id).values(status="closed", closed_at=at))
+
+    # assignment ---------------------------------------------------------------------------------------
+
+    def assign_waiting(self, agents: Sequence[Agent], now: datetime) -> dict[str, str | None]:
+        """Take back offers not accepted in time, then hand out unassigned open cases (most urgent, oldest
+        first) to qualified agents with room; returns ``{case id: agent id or None}`` for what changed."""
+        with self.engine.begin() as connection:
+            assigner = self._assigner(connection, agents)
+            changed: dict[str, str | None] = dict(assigner.expire(now))
+            changed |= dict(assigner.drain(now))
+            for case_id, agent_id in changed.items():
+                connection.execute(
+                    update(cases)
+                    .where(cases.c.id == case_id)
+                    .values(assignee=agent_id, assigned_at=now if agent_id else None, accepted_at=None)
+                )
+        return changed
+
+    def with_assignees(self, decisions: Sequence[TriageDecision]) -> list[TriageDecision]:
+        """The decisions with their case's current assignee, stored back so a redelivery says the same."""
+        if not decisions:
+            return []
+        with self.engine.begin() as connection:
+            owners = dict(
+                connection.execute(
+                    select(cases.c.id, cases.c.assignee).where(cases.c.id.in_({d.case_id for d in decisions}))
+                ).all()
+            )
+            out = []
+            for decision in decisions:
+                owner = owners.get(decision.case_id)
+                current = decision if owner == decision.assignee else decision.model_copy(update={"assignee": owner})
+                if current is not decision:
+                    connection.execute(
+                        update(case_mentions)
+                        .where(case_mentions.c.mention_id == current.mention_id)
+                        .values(decision=current.model_dump(mode="json"))
+                    )
+                out.append(current)
+        return out
+
+    def accept(self, case_id: str, agent_id: str, now: datetime) -> bool:
+        """The agent takes the case offered to them; False when it is not theirs (any more)."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(cases)
+                .where(cases.c.id == case_id, cases.c.assignee == agent_id, cases.c.accepted_at.is_(None))
+                .values(accepted_at=now)
+            )
+        return bool(result.rowcount)
+
+    def _assigner(self, connection: Connection, agents: Sequence[Agent]) -> Assigner:
+        """The assigner as the database has it. One transaction at a time may assign: the first statement
+        locks the open cases (PostgreSQL ``FOR UPDATE``; SQLite serialises writers anyway)."""
+        query = select(cases).where(cases.c.status == "open").order_by(cases.c.opened_at, cases.c.id)
+        if connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        rows = connection.execute(query).mappings().all()
+        open_cases = [WaitingCase(r["id"], r["department"], r["language"], r["priority"], r["opened_at"]) for r in rows]
+        offers = [
+            Offer(r["id"], r["assignee"], r["assigned_at"] or r["opened_at"], accepted=r["accepted_at"] is not None)
+            for r in rows
+            if r["assignee"]
+        ]
+        waiting = [case for case, r in zip(open_cases, rows, strict=True) if not r["assignee"]]
+        assigner = Assigner(list(agents))
+        assigner.restore(offers, waiting, open_cases)
+        return assigner
 
     def get(self, case_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as connection:
@@ -94,6 +163,7 @@ class CaseStore:
                     source=mention.source,
                     author_key=author_key(mention),
                     department=routing.department,
+                    language=mention.language,
                     cc=list(routing.cc),
                     priority=routing.priority,
                     status="open",

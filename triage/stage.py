@@ -6,11 +6,13 @@ mentions stay in one partition, in order, and are threaded the same way on Kafka
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from socialcare.bus.worker import Emit, Stage, StageOutput
-from socialcare.models import EnrichedMention, TriageDecision
+from socialcare.models import EnrichedMention, TriageDecision, utcnow
 from socialcare.topics import MENTIONS_ENRICHED, TRIAGE_DECISIONS
+from triage.assignment import Agent
 from triage.cases import CaseStore
 from triage.engine import CompiledPolicy
 from triage.facts import facts_of
@@ -22,14 +24,26 @@ class TriageStage(Stage[EnrichedMention]):
     input_topic = MENTIONS_ENRICHED
     input_model = EnrichedMention
 
-    def __init__(self, policy: CompiledPolicy, cases: CaseStore, notifier: Notifier | None = None) -> None:
+    def __init__(
+        self,
+        policy: CompiledPolicy,
+        cases: CaseStore,
+        notifier: Notifier | None = None,
+        agents: Sequence[Agent] = (),
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.policy = policy
         self.cases = cases
         self.notifier = notifier
+        self.agents = list(agents)
+        self.clock = clock
 
     def process(self, events: Sequence[EnrichedMention]) -> StageOutput:
         routed = [(event, self.policy.decide(facts_of(event, self.policy.zone))) for event in events]
         decisions = self.cases.file_batch(routed)
+        if self.agents:  # new cases go to the least-loaded qualified agent working now, or wait in the queue
+            self.cases.assign_waiting(self.agents, self.clock())
+            decisions = self.cases.with_assignees(decisions)
         if self.notifier is not None:
             for (event, _), decision in zip(routed, decisions, strict=True):
                 if decision.priority == "P1":  # a P1 goes out at once, once per case

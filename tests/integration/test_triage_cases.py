@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from triage.facts import facts_of
 from triage.stage import TriageStage
 
 POLICY = CompiledPolicy.load()
+START_OF_POSTS = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # a Monday; post(..., minutes=0) is created then
 
 
 def post(
