@@ -34,6 +34,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(brands_app, name="brands")
+cases_app = typer.Typer(help="Cases: a customer's history across sources.", no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
 agents_app = typer.Typer(help="Care agents: skills, languages, hours and capacity.", no_args_is_help=True)
 app.add_typer(agents_app, name="agents")
 sla_app = typer.Typer(help="SLA clocks: cases near or past their targets.", no_args_is_help=True)
@@ -43,8 +45,8 @@ app.add_typer(rules_app, name="rules")
 collect_app = typer.Typer(help="Collect mentions from X, Reddit or a file into mentions.raw.", no_args_is_help=True)
 app.add_typer(collect_app, name="collect")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, emoji=False)  # ids such as case:x:123 must not become emoji
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 T = TypeVar("T")
 
 
@@ -298,6 +300,30 @@ def rules_test(
         mentions = read_enriched(against, _load_settings)
         report = compare_policies(mentions, before, after, examples=examples)
     out.print(format_whatif(report, str(baseline or DEFAULT_POLICY), str(policy)), highlight=False)
+
+
+@cases_app.command("history")
+def cases_history(
+    customer: Annotated[str, typer.Argument(help="A handle (@jo, on every platform) or an author key (x:12345).")],
+) -> None:
+    """A customer's cases across sources, newest first, with their mentions."""
+    from socialcare.runtime import open_engine
+    from triage.cases import CaseStore
+
+    with friendly_errors():
+        engine = open_engine(_load_settings())
+        try:
+            found = CaseStore(engine).history(customer)
+        finally:
+            engine.dispose()
+    for case in found:
+        out.print(
+            f"{case['id']} source={case['source']} status={case['status']} priority={case['priority']} "
+            f"department={case['department']} assignee={case['assignee'] or '-'} "
+            f"opened={case['opened_at']:%Y-%m-%d %H:%M} mentions={','.join(case['mentions'])}",
+            highlight=False,
+        )
+    out.print(f"customer={customer} cases={len(found)}", highlight=False)
 
 
 @agents_app.command("check")

@@ -126,12 +126,18 @@ class CaseStore:
             row = connection.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
         return dict(row) if row is not None else None
 
-    def history(self, author: str) -> list[dict[str, Any]]:
-        """Every case of one author (``<source>:<author id>``), newest first, with its mention ids."""
+    def history(self, customer: str) -> list[dict[str, Any]]:
+        """Every case of one customer, newest first, with its mention ids, across sources.
+
+        ``customer`` is an author key (``x:12345``) or a handle (``@jo`` or ``jo``): a handle finds the cases of
+        that handle on every platform (one person usually keeps one handle; two people may share one).
+        """
+        if ":" in customer:
+            where = cases.c.author_key == customer
+        else:
+            where = cases.c.author_handle == customer.removeprefix("@").lower()
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(cases).where(cases.c.author_key == author).order_by(cases.c.updated_at.desc())
-            ).mappings()
+            rows = connection.execute(select(cases).where(where).order_by(cases.c.updated_at.desc())).mappings()
             found = [dict(row) for row in rows]
             for case in found:
                 case["mentions"] = list(
@@ -162,6 +168,7 @@ class CaseStore:
                     brand=mention.brand,
                     source=mention.source,
                     author_key=author_key(mention),
+                    author_handle=(mention.author.handle or "").lower() or None,
                     department=routing.department,
                     language=mention.language,
                     cc=list(routing.cc),

@@ -104,6 +104,7 @@ cases = Table(
     Column("brand", String(200)),
     Column("source", String(32), nullable=False),
     Column("author_key", String(260), nullable=False, doc="<source>:<author id>"),
+    Column("author_handle", String(200), doc="lower-cased handle: links one customer's cases across sources"),
     Column("department", String(32), nullable=False),
     Column("cc", JSON, nullable=False),
     Column("priority", String(2), nullable=False),
@@ -122,6 +123,7 @@ cases = Table(
     Column("first_response_sla", String(16), nullable=False, doc="ok, near or breached: the last state alerted"),
     Column("resolution_sla", String(16), nullable=False, doc="ok, near or breached: the last state alerted"),
     Index(None, "author_key", "updated_at"),
+    Index(None, "author_handle"),
     Index(None, "status", "priority"),
 )
 

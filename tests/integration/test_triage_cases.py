@@ -140,3 +140,35 @@ def test_the_worker_decides_the_same_on_kafka_and_on_the_embedded_log(tmp_path: 
     cases = {d.case_id for d in embedded.values()}
     assert len(cases) == 10  # one per customer: thread and author window
     assert embedded[mentions[9].id].priority == "P1" and "pr" in embedded[mentions[9].id].cc
+
+
+def test_a_customer_history_spans_sources_by_handle(engine: Engine, tmp_path: Path) -> None:
+    store = CaseStore(engine)
+    on_x = post(1, "42", 0)
+    on_x = on_x.model_copy(update={"author": Author(id="42", handle="JoBloggs")})
+    on_reddit = post(2, "t2_99", 90).model_copy(
+        update={
+            "id": "reddit:t3_abc",
+            "source": "reddit",
+            "source_id": "t3_abc",
+            "author": Author(id="t2_99", handle="jobloggs"),
+        }
+    )
+    someone_else = post(3, "7", 0)
+    file(store, on_x, on_reddit, someone_else)
+    history = store.history("@jobloggs")
+    assert [(c["source"], c["mentions"]) for c in history] == [("reddit", [on_reddit.id]), ("x", [on_x.id])]
+    assert [c["id"] for c in store.history("x:42")] == [f"case:{on_x.id}"]
+
+
+def test_cases_history_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from socialcare.cli import app
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    with Runtime.open(Settings.model_validate({"database_url": url})) as runtime:
+        file(CaseStore(runtime.engine), post(1, "42", 0).model_copy(update={"author": Author(id="42", handle="jo")}))
+    result = CliRunner().invoke(app, ["cases", "history", "@Jo"], env={"SOCIALCARE_DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    assert "case:x:1900001 source=x status=open priority=P3" in result.output and "cases=1" in result.output

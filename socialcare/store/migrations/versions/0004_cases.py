@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("brand", sa.String(200)),
         sa.Column("source", sa.String(32), nullable=False),
         sa.Column("author_key", sa.String(260), nullable=False),
+        sa.Column("author_handle", sa.String(200)),
         sa.Column("department", sa.String(32), nullable=False),
         sa.Column("cc", sa.JSON(), nullable=False),
         sa.Column("priority", sa.String(2), nullable=False),
@@ -46,6 +47,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_cases"),
     )
     op.create_index("ix_cases_author_key_updated_at", "cases", ["author_key", "updated_at"])
+    op.create_index("ix_cases_author_handle", "cases", ["author_handle"])
     op.create_index("ix_cases_status_priority", "cases", ["status", "priority"])
     op.create_table(
         "case_mentions",
