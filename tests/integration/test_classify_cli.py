@@ -22,6 +22,17 @@ TEXTS = [
 ]
 
 
+def first_rows(source: Path, count: int, target: Path) -> Path:
+    """The header and the first ``count`` rows of a CSV, as a new file."""
+    with source.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))[:count]
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
 def test_classify_writes_one_object_per_line_in_input_order_with_exactly_the_keys(tmp_path: Path) -> None:
     source = tmp_path / "texts.txt"
     source.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
@@ -40,13 +51,7 @@ def test_classify_writes_one_object_per_line_in_input_order_with_exactly_the_key
 
 
 def test_eval_prints_metrics_for_every_label_column(tmp_path: Path, shared_data: Path) -> None:
-    with (shared_data / "labelled" / "dev_routing.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))[:40]
-    sample = tmp_path / "sample.csv"
-    with sample.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    sample = first_rows(shared_data / "labelled" / "dev_routing.csv", 40, tmp_path / "sample.csv")
     result = CliRunner().invoke(app, ["eval", str(sample)], env={"SOCIALCARE_VAR_DIR": str(tmp_path / "var")})
     assert result.exit_code == 0, result.output
     for column in ("sentiment", "department", "risk"):
@@ -56,13 +61,7 @@ def test_eval_prints_metrics_for_every_label_column(tmp_path: Path, shared_data:
 
 def test_eval_reads_the_airline_csv_as_published(tmp_path: Path, shared_data: Path) -> None:
     """``airline_sentiment`` is read as the sentiment label, so the public file needs no renaming."""
-    with (shared_data / "airline_tweets" / "tweets_dev.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))[:30]
-    sample = tmp_path / "airline.csv"
-    with sample.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    sample = first_rows(shared_data / "airline_tweets" / "tweets_dev.csv", 30, tmp_path / "airline.csv")
     result = CliRunner().invoke(app, ["eval", str(sample)], env={"SOCIALCARE_VAR_DIR": str(tmp_path / "var")})
     assert result.exit_code == 0, result.output
     assert "sentiment (30 rows" in result.output
