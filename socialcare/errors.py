@@ -13,6 +13,7 @@ the whole family in one place and a message always says what to do next::
     ├── StoreError             the SQL database is unreachable or not migrated
     ├── ImportFileError        an import file cannot be opened or has no usable columns
     ├── XApiError              the X API refused a request for good (collectors.x; carries ``status``)
+    ├── NotAllowedError        a user may not do this to a reply (responders; the refusal is audited)
     └── RateLimitError         a platform said "slow down"; carries ``retry_after`` seconds
 """
 
@@ -62,3 +63,7 @@ class RateLimitError(SocialcareError):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(f"{message} (retry after {retry_after:.0f} s)")
         self.retry_after = retry_after
+
+
+class NotAllowedError(SocialcareError):
+    """A user tried a reply transition their role or the reply's state does not allow; says why."""

@@ -172,6 +172,48 @@ spike_alerts = Table(
     Column("z", Float, nullable=False),
 )
 
+# Responders: users and roles, replies with their approval state, and the append-only audit log.
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("role", String(16), nullable=False, doc="agent, approver or admin"),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+replies = Table(
+    "replies",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("case_id", String(200), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("in_reply_to_id", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("approved_by", String(200)),
+    Column("reason", Text, doc="why it was rejected or failed"),
+    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index(None, "case_id"),
+    Index(None, "status"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("reply_id", String(200)),
+    Column("outcome", String(16), nullable=False, doc="done or refused"),
+    Column("detail", JSON, nullable=False, doc="what changed (before and after), or why it was refused"),
+    Index(None, "reply_id"),
+)
+
 # The embedded transport: a durable log per topic (one partition) and committed offsets per group.
 log_topics = Table(
     "log_topics",

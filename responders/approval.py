@@ -1,0 +1,198 @@
+"""The reply approval state machine, in SQL, with every step (and every refusal) in the audit log.
+
+    draft --submit--> pending_approval --approve--> approved --start_posting--> posting --> posted | failed
+                            |    ^                     |
+                       reject|    |edit (back for      |edit (the approval is void:
+                            v    |    approval)        v     it goes back for approval)
+                        rejected --edit--> draft
+
+Who may do what:
+
+- an *agent* writes drafts, edits them and submits them; an *approver* or *admin* also approves and
+  rejects; the author of a draft can never approve it, whatever their role;
+- only approved replies may be posted (``start_posting`` is the responder's, as ``system``); a rejected or
+  edited reply cannot be posted until it is approved again;
+- every transition and every refusal is one row of ``audit_log`` (who, when, what changed or why not);
+  the database refuses to update or delete those rows (migration 0005).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from socialcare.errors import NotAllowedError
+from socialcare.models import utcnow
+from socialcare.store.db import upsert
+from socialcare.store.schema import audit_log, replies, users
+
+Role = Literal["agent", "approver", "admin"]
+Status = Literal["draft", "pending_approval", "approved", "posting", "posted", "failed", "rejected"]
+SYSTEM = "system"
+APPROVERS = frozenset({"approver", "admin"})
+EDITABLE = frozenset({"draft", "pending_approval", "approved", "rejected"})
+
+
+@dataclass(frozen=True)
+class Reply:
+    id: str
+    case_id: str
+    platform: str
+    in_reply_to_id: str
+    text: str
+    status: Status
+    author: str
+    approved_by: str | None
+    reason: str | None
+    idempotency_key: str
+    version: int
+
+
+def check(action: str, reply: Reply, actor: str, role: Role | None) -> None:
+    """Raise :class:`NotAllowedError` with the reason when ``actor`` may not do ``action`` to ``reply``."""
+    if actor != SYSTEM and role is None:
+        raise NotAllowedError(f"{actor} is not a socialcare user; an admin must add them first")
+    if action == "submit" and reply.status != "draft":
+        raise NotAllowedError(f"only a draft can be submitted; this reply is {reply.status}")
+    if action in {"approve", "reject"}:
+        if role not in APPROVERS:
+            raise NotAllowedError(f"{actor} is an agent; ask an approver to {action} this reply")
+        if actor == reply.author:
+            raise NotAllowedError(f"{actor} wrote this reply; a second person must {action} it")
+        if reply.status != "pending_approval":
+            raise NotAllowedError(f"only a reply waiting for approval can be {action}d; this one is {reply.status}")
+    if action == "edit" and reply.status not in EDITABLE:
+        raise NotAllowedError(f"a reply that is {reply.status} can no longer be edited")
+    if action == "start_posting":
+        if actor != SYSTEM:
+            raise NotAllowedError("replies are posted by the responder, after approval")
+        if reply.status != "approved":
+            raise NotAllowedError(f"only an approved reply can be posted; this one is {reply.status}")
+    if action in {"posted", "failed"} and (actor != SYSTEM or reply.status != "posting"):
+        raise NotAllowedError(f"only the responder marks a reply that is posting as {action}")
+
+
+class ReplyStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # users ------------------------------------------------------------------------------------------------
+    def add_user(self, user_id: str, role: Role, *, by: str = SYSTEM) -> None:
+        with self.engine.begin() as connection:
+            upsert(connection, users, [{"id": user_id, "role": role, "created_at": utcnow()}], key=["id"])
+            self._audit(connection, by, "add_user", None, "done", {"user": user_id, "role": role})
+
+    # transitions -----------------------------------------------------------------------------------------
+    def create_draft(
+        self, case_id: str, platform: str, in_reply_to_id: str, text: str, author: str, now: datetime | None = None
+    ) -> Reply:
+        now = now or utcnow()
+        reply_id = f"reply:{uuid.uuid4().hex[:16]}"
+        with self.engine.begin() as connection:
+            if self._role(connection, author) is None:
+                self._audit(connection, author, "create_draft", None, "refused", {"reason": "not a user"})
+                raise NotAllowedError(f"{author} is not a socialcare user; an admin must add them first")
+            row = {
+                "id": reply_id,
+                "case_id": case_id,
+                "platform": platform,
+                "in_reply_to_id": in_reply_to_id,
+                "text": text,
+                "status": "draft",
+                "author": author,
+                "idempotency_key": f"{reply_id}:{uuid.uuid4().hex}",
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            connection.execute(insert(replies).values(**row))
+            self._audit(connection, author, "create_draft", reply_id, "done", {"after": {"text": text}})
+        return self.get(reply_id)
+
+    def submit(self, reply_id: str, actor: str) -> Reply:
+        return self._transition(reply_id, actor, "submit", {"status": "pending_approval"})
+
+    def approve(self, reply_id: str, actor: str) -> Reply:
+        return self._transition(reply_id, actor, "approve", {"status": "approved", "approved_by": actor})
+
+    def reject(self, reply_id: str, actor: str, reason: str) -> Reply:
+        if not reason.strip():
+            raise NotAllowedError("say why the reply is rejected, so its author can fix it")
+        return self._transition(reply_id, actor, "reject", {"status": "rejected", "reason": reason})
+
+    def edit(self, reply_id: str, actor: str, text: str) -> Reply:
+        current = self.get(reply_id)
+        status: Status = "draft" if current.status in {"draft", "rejected"} else "pending_approval"
+        return self._transition(reply_id, actor, "edit", {"text": text, "status": status, "approved_by": None})
+
+    def start_posting(self, reply_id: str) -> Reply:
+        return self._transition(reply_id, SYSTEM, "start_posting", {"status": "posting"})
+
+    def mark_posted(self, reply_id: str) -> Reply:
+        return self._transition(reply_id, SYSTEM, "posted", {"status": "posted"})
+
+    def mark_failed(self, reply_id: str, reason: str) -> Reply:
+        return self._transition(reply_id, SYSTEM, "failed", {"status": "failed", "reason": reason})
+
+    # reading ---------------------------------------------------------------------------------------------
+    def get(self, reply_id: str) -> Reply:
+        with self.engine.connect() as connection:
+            return self._get(connection, reply_id)
+
+    def audit(self, reply_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(audit_log).where(audit_log.c.reply_id == reply_id).order_by(audit_log.c.id)
+            ).mappings()
+            return [dict(row) for row in rows]
+
+    # ------------------------------------------------------------------------------------------------------
+    def _transition(self, reply_id: str, actor: str, action: str, changes: dict[str, Any]) -> Reply:
+        refused: NotAllowedError | None = None
+        with self.engine.begin() as connection:
+            reply = self._get(connection, reply_id)
+            try:
+                check(action, reply, actor, self._role(connection, actor))
+            except NotAllowedError as refusal:
+                self._audit(connection, actor, action, reply_id, "refused", {"reason": str(refusal)})
+                refused = refusal
+            else:
+                before = {key: getattr(reply, key) for key in changes}
+                connection.execute(
+                    update(replies)
+                    .where(replies.c.id == reply_id, replies.c.version == reply.version)
+                    .values(**changes, version=reply.version + 1, updated_at=utcnow())
+                )
+                self._audit(connection, actor, action, reply_id, "done", {"before": before, "after": changes})
+        if refused is not None:  # raised after the commit, so the refusal stays in the audit log
+            raise refused
+        return self.get(reply_id)
+
+    @staticmethod
+    def _get(connection: Connection, reply_id: str) -> Reply:
+        row = connection.execute(select(replies).where(replies.c.id == reply_id)).mappings().first()
+        if row is None:
+            raise NotAllowedError(f"there is no reply {reply_id}")
+        fields = {key: row[key] for key in Reply.__dataclass_fields__}
+        return Reply(**fields)
+
+    @staticmethod
+    def _role(connection: Connection, user_id: str) -> Role | None:
+        if user_id == SYSTEM:
+            return None
+        role: Role | None = connection.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one_or_none()
+        return role
+
+    @staticmethod
+    def _audit(
+        connection: Connection, actor: str, action: str, reply_id: str | None, outcome: str, detail: dict[str, Any]
+    ) -> None:
+        connection.execute(
+            insert(audit_log).values(
+                at=utcnow(), actor=actor, action=action, reply_id=reply_id, outcome=outcome, detail=detail
+            )
+        )
