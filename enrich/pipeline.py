@@ -198,11 +198,6 @@ class Enricher:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enrich-encode")
         return self._pool
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
-
     def _text_rules(self, mention: Mention) -> TextRules:
         """Everything that reads only the text and the stream so far (in mention order)."""
         duplicate_of, cluster_size = self.duplicates.check(mention.id, mention.text)

@@ -31,6 +31,8 @@ DEPARTMENTS: tuple[Department, ...] = ("customer_service", "engineering", "it", 
 SentimentLabel = Literal["negative", "neutral", "positive"]
 RiskLevel = Literal["low", "medium", "high"]
 Priority = Literal["P1", "P2", "P3", "P4"]
+PRIORITY_RANK: dict[str, int] = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
+"""Lower is more urgent; the one ordering of priorities for routing, cases and queues."""
 
 MAX_TEXT_CHARS = 40_000
 """Longest text accepted; a Reddit self-post tops out at 40,000 characters."""

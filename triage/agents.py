@@ -29,7 +29,7 @@ from socialcare.errors import ConfigError
 from socialcare.models import Department
 from socialcare.yaml_locations import load_with_nodes, validation_problems
 from triage.assignment import Agent
-from triage.policy_file import _known_zone, _span, _weekdays_of
+from triage.policy_file import END_OF_DAY, _known_zone, _weekdays_of, parse_hours
 
 
 class AgentSpec(BaseModel):
@@ -51,7 +51,7 @@ class AgentSpec(BaseModel):
     @field_validator("hours")
     @classmethod
     def _hours(cls, value: str) -> str:
-        _span(value)
+        parse_hours(value, "working hours such as '09:00-17:30'")
         return value
 
     @field_validator("weekdays")
@@ -61,7 +61,7 @@ class AgentSpec(BaseModel):
         return value
 
     def agent(self) -> Agent:
-        start, end = _span(self.hours)
+        start, end = parse_hours(self.hours, "working hours")
         return Agent(
             id=self.id,
             departments=frozenset(self.departments),
@@ -69,7 +69,7 @@ class AgentSpec(BaseModel):
             capacity=self.capacity,
             timezone=self.timezone,
             start=start,
-            end=time(23, 59, 59) if end == time(0) else end,
+            end=END_OF_DAY if end in (None, time(0)) else end,  # "until 00:00" means until midnight
             weekdays=frozenset(_weekdays_of(self.weekdays)),
         )
 

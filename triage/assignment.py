@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from socialcare.models import PRIORITY_RANK
+
 ACCEPT_TIMEOUT = timedelta(minutes=10)
-_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ class Assigner:
     def drain(self, now: datetime) -> list[tuple[str, str]]:
         """Hand out queued cases, most urgent and oldest first, while someone qualified has room."""
         given: list[tuple[str, str]] = []
-        for case in sorted(self.queue, key=lambda c: (_RANK.get(c.priority, 9), c.since, c.case_id)):
+        for case in sorted(self.queue, key=lambda c: (PRIORITY_RANK.get(c.priority, 9), c.since, c.case_id)):
             chosen = self._pick(case, now)
             if chosen is None and case.case_id in self._skip:
                 del self._skip[case.case_id]  # everyone qualified let it lapse once: offer it round again

@@ -17,13 +17,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 
-from socialcare.models import EnrichedMention, ExplanationStep, Mention, TriageDecision, decode_event
+from socialcare.models import PRIORITY_RANK, EnrichedMention, ExplanationStep, Mention, TriageDecision, decode_event
 from socialcare.store.schema import case_mentions, cases
 from triage.assignment import Agent, Assigner, Offer, WaitingCase
 from triage.engine import Routing, format_duration
 
 AUTHOR_WINDOW = timedelta(hours=24)
-_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 
 
 def author_key(mention: Mention) -> str:
@@ -138,15 +137,15 @@ class CaseStore:
             where = cases.c.author_handle == customer.removeprefix("@").lower()
         with self.engine.connect() as connection:
             rows = connection.execute(select(cases).where(where).order_by(cases.c.updated_at.desc())).mappings()
-            found = [dict(row) for row in rows]
-            for case in found:
-                case["mentions"] = list(
-                    connection.execute(
-                        select(case_mentions.c.mention_id)
-                        .where(case_mentions.c.case_id == case["id"])
-                        .order_by(case_mentions.c.created_at, case_mentions.c.mention_id)
-                    ).scalars()
-                )
+            found = [{**row, "mentions": []} for row in rows]
+            by_id = {case["id"]: case for case in found}
+            filed = connection.execute(
+                select(case_mentions.c.case_id, case_mentions.c.mention_id)
+                .where(case_mentions.c.case_id.in_(by_id))
+                .order_by(case_mentions.c.created_at, case_mentions.c.mention_id)
+            )
+            for case_id, mention_id in filed:
+                by_id[case_id]["mentions"].append(mention_id)
         return found
 
     # --------------------------------------------------------------------------------------------------
@@ -191,7 +190,7 @@ class CaseStore:
                 detail=f"{'reopened' if reopened else 'joined'} {case_id}: {why}",
                 inputs={"case_priority": case["priority"], "case_status": case["status"]},
             )
-            urgent = _RANK[routing.priority] < _RANK[case["priority"]]
+            urgent = PRIORITY_RANK[routing.priority] < PRIORITY_RANK[case["priority"]]
             department = routing.department if urgent else case["department"]
             cc = [d for d in dict.fromkeys([*case["cc"], *routing.cc]) if d != department]
             values: dict[str, Any] = {

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from socialcare.models import DEPARTMENTS, Department, ExplanationStep, Priority
+from socialcare.models import DEPARTMENTS, PRIORITY_RANK, Department, ExplanationStep, Priority
 from triage.facts import Facts
 from triage.policy_file import WEEKDAYS, Comparison, Condition, PolicyFile, Rule, SlaTargets, read_policy_file
 
@@ -194,9 +194,6 @@ class CompiledRule:
     test: Test
 
 
-_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
-
-
 def format_duration(value: timedelta) -> str:
     """``timedelta(minutes=90)`` -> ``1h30m``; as the policy file writes durations."""
     seconds = int(value.total_seconds())
@@ -272,7 +269,9 @@ class CompiledPolicy:
             if action.department is not None:
                 department = action.department
             cc.extend(d for d in action.cc if d not in cc)
-            if action.priority is not None and (chosen is None or _RANK[action.priority] < _RANK[chosen]):
+            if action.priority is not None and (
+                chosen is None or PRIORITY_RANK[action.priority] < PRIORITY_RANK[chosen]
+            ):
                 chosen = action.priority
             if action.sla is not None:
                 sla = action.sla

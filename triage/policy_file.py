@@ -58,6 +58,8 @@ _COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)?\s*(-?\d+(?:\.\d+)?)\s*$")
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+END_OF_DAY = time(23, 59, 59)
+"""A rule's or an agent's ``24:00``: comparisons of the time of day are inclusive, so the last second."""
 
 
 class Comparison(BaseModel):
@@ -153,13 +155,8 @@ class Condition(_Strict):
     def _hours(cls, value: Any) -> Any:
         if value is None or isinstance(value, tuple):
             return value
-        match = _HOURS.match(str(value))
-        if match is None:
-            raise ValueError(f"expected a local time range such as '09:00-17:30', not {value!r}")
-        h1, m1, h2, m2 = (int(g) for g in match.groups())
-        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
-            raise ValueError(f"{value!r} is not a time range of one day")
-        return (time(h1, m1), time(23, 59, 59) if h2 == 24 else time(h2, m2))
+        start, end = parse_hours(str(value), "a local time range such as '09:00-17:30'")
+        return (start, END_OF_DAY if end is None else end)
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
@@ -231,14 +228,21 @@ class CalendarSpec(_Strict):
         return self
 
 
-def _span(text: str) -> tuple[time, time]:
+def parse_hours(text: str, expected: str) -> tuple[time, time | None]:
+    """``"09:00-17:30"`` -> (09:00, 17:30); an end of ``24:00`` is None (the end of the day)."""
     match = _HOURS.match(text)
     if match is None:
-        raise ValueError(f"expected opening hours such as '09:00-17:30' or 'closed', not {text!r}")
+        raise ValueError(f"expected {expected}, not {text!r}")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
         raise ValueError(f"{text!r} is not a time range of one day")
-    return time(h1, m1), time(0) if h2 == 24 else time(h2, m2)
+    return time(h1, m1), None if h2 == 24 else time(h2, m2)
+
+
+def _span(text: str) -> tuple[time, time]:
+    """Opening hours for a calendar, whose convention for "until midnight" is an end of 00:00."""
+    start, end = parse_hours(text, "opening hours such as '09:00-17:30' or 'closed'")
+    return start, time(0) if end is None else end
 
 
 def _known_zone(value: str) -> str:
