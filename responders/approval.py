@@ -19,6 +19,7 @@ Who may do what:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -125,9 +126,11 @@ class ReplyStore:
         return self._transition(reply_id, actor, "reject", {"status": "rejected", "reason": reason})
 
     def edit(self, reply_id: str, actor: str, text: str) -> Reply:
-        current = self.get(reply_id)
-        status: Status = "draft" if current.status in {"draft", "rejected"} else "pending_approval"
-        return self._transition(reply_id, actor, "edit", {"text": text, "status": status, "approved_by": None})
+        def changes(current: Reply) -> dict[str, Any]:  # read in the same transaction as the write
+            status: Status = "draft" if current.status in {"draft", "rejected"} else "pending_approval"
+            return {"text": text, "status": status, "approved_by": None}
+
+        return self._transition(reply_id, actor, "edit", changes)
 
     def start_posting(self, reply_id: str) -> Reply:
         return self._transition(reply_id, SYSTEM, "start_posting", {"status": "posting"})
@@ -151,7 +154,13 @@ class ReplyStore:
             return [dict(row) for row in rows]
 
     # ------------------------------------------------------------------------------------------------------
-    def _transition(self, reply_id: str, actor: str, action: str, changes: dict[str, Any]) -> Reply:
+    def _transition(
+        self,
+        reply_id: str,
+        actor: str,
+        action: str,
+        changes_for: dict[str, Any] | Callable[[Reply], dict[str, Any]],
+    ) -> Reply:
         refused: NotAllowedError | None = None
         with self.engine.begin() as connection:
             reply = self._get(connection, reply_id)
@@ -161,6 +170,7 @@ class ReplyStore:
                 self._audit(connection, actor, action, reply_id, "refused", {"reason": str(refusal)})
                 refused = refusal
             else:
+                changes = changes_for(reply) if callable(changes_for) else changes_for
                 before = {key: getattr(reply, key) for key in changes}
                 connection.execute(
                     update(replies)
