@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from socialcare.errors import NotAllowedError
+from socialcare.errors import ConcurrentChangeError, NotAllowedError
 from socialcare.models import utcnow
 from socialcare.store.db import upsert
 from socialcare.store.schema import audit_log, replies, users
@@ -51,6 +51,12 @@ class Reply:
     reason: str | None
     idempotency_key: str
     version: int
+    attempts: int = 0
+    posting_started_at: datetime | None = None
+    published_at: datetime | None = None
+    platform_post_id: str | None = None
+    platform_url: str | None = None
+    posted_at: datetime | None = None
 
 
 def check(action: str, reply: Reply, actor: str, role: Role | None) -> None:
@@ -73,8 +79,10 @@ def check(action: str, reply: Reply, actor: str, role: Role | None) -> None:
             raise NotAllowedError("replies are posted by the responder, after approval")
         if reply.status != "approved":
             raise NotAllowedError(f"only an approved reply can be posted; this one is {reply.status}")
-    if action in {"posted", "failed"} and (actor != SYSTEM or reply.status != "posting"):
-        raise NotAllowedError(f"only the responder marks a reply that is posting as {action}")
+    if action in {"attempt", "posted", "failed"} and (actor != SYSTEM or reply.status != "posting"):
+        raise NotAllowedError(f"only the responder records {action} on a reply that is posting")
+    if action == "published" and (actor != SYSTEM or reply.status != "approved"):
+        raise NotAllowedError("only an approved reply's event is published, by the system")
 
 
 class ReplyStore:
@@ -118,7 +126,8 @@ class ReplyStore:
         return self._transition(reply_id, actor, "submit", {"status": "pending_approval"})
 
     def approve(self, reply_id: str, actor: str) -> Reply:
-        return self._transition(reply_id, actor, "approve", {"status": "approved", "approved_by": actor})
+        changes = {"status": "approved", "approved_by": actor, "published_at": None}
+        return self._transition(reply_id, actor, "approve", changes)
 
     def reject(self, reply_id: str, actor: str, reason: str) -> Reply:
         if not reason.strip():
@@ -128,15 +137,37 @@ class ReplyStore:
     def edit(self, reply_id: str, actor: str, text: str) -> Reply:
         def changes(current: Reply) -> dict[str, Any]:  # read in the same transaction as the write
             status: Status = "draft" if current.status in {"draft", "rejected"} else "pending_approval"
-            return {"text": text, "status": status, "approved_by": None}
+            return {"text": text, "status": status, "approved_by": None, "published_at": None}
 
         return self._transition(reply_id, actor, "edit", changes)
 
-    def start_posting(self, reply_id: str) -> Reply:
-        return self._transition(reply_id, SYSTEM, "start_posting", {"status": "posting"})
+    def mark_published(self, reply_id: str) -> Reply:
+        """The outbox mark: this approval's ``replies.approved`` event is on the topic."""
+        return self._transition(reply_id, SYSTEM, "published", {"published_at": utcnow()})
 
-    def mark_posted(self, reply_id: str) -> Reply:
-        return self._transition(reply_id, SYSTEM, "posted", {"status": "posted"})
+    def start_posting(self, reply_id: str) -> Reply:
+        changes = {"status": "posting", "posting_started_at": utcnow(), "attempts": 0}
+        return self._transition(reply_id, SYSTEM, "start_posting", changes)
+
+    def record_attempt(self, reply_id: str) -> Reply:
+        """Committed before each platform call: from now on the reply may exist on the platform.
+
+        The version check makes this a claim: of two responders holding the same reply, one fails here.
+        """
+        return self._transition(reply_id, SYSTEM, "attempt", lambda reply: {"attempts": reply.attempts + 1})
+
+    def mark_posted(
+        self, reply_id: str, platform_post_id: str, url: str | None, posted_at: datetime, *, found: bool = False
+    ) -> Reply:
+        """Posted; ``found`` when reconciling found an earlier attempt's post on the platform."""
+        changes = {
+            "status": "posted",
+            "platform_post_id": platform_post_id,
+            "platform_url": url,
+            "posted_at": posted_at,
+            "reason": "found on the platform after an interrupted attempt" if found else None,
+        }
+        return self._transition(reply_id, SYSTEM, "posted", changes)
 
     def mark_failed(self, reply_id: str, reason: str) -> Reply:
         return self._transition(reply_id, SYSTEM, "failed", {"status": "failed", "reason": reason})
@@ -145,6 +176,23 @@ class ReplyStore:
     def get(self, reply_id: str) -> Reply:
         with self.engine.connect() as connection:
             return self._get(connection, reply_id)
+
+    def recent(self, status: str | None = None, limit: int = 100) -> list[Reply]:
+        query = select(replies).order_by(replies.c.updated_at.desc()).limit(limit)
+        if status is not None:
+            query = query.where(replies.c.status == status)
+        with self.engine.connect() as connection:
+            return [_reply(row) for row in connection.execute(query).mappings()]
+
+    def unpublished_approved(self) -> list[Reply]:
+        """Approved replies whose event has not gone out (the outbox), oldest first."""
+        query = (
+            select(replies)
+            .where(replies.c.status == "approved", replies.c.published_at.is_(None))
+            .order_by(replies.c.updated_at)
+        )
+        with self.engine.connect() as connection:
+            return [_reply(row) for row in connection.execute(query).mappings()]
 
     def audit(self, reply_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
@@ -172,12 +220,21 @@ class ReplyStore:
             else:
                 changes = changes_for(reply) if callable(changes_for) else changes_for
                 before = {key: getattr(reply, key) for key in changes}
-                connection.execute(
+                written = connection.execute(
                     update(replies)
                     .where(replies.c.id == reply_id, replies.c.version == reply.version)
                     .values(**changes, version=reply.version + 1, updated_at=utcnow())
                 )
-                self._audit(connection, actor, action, reply_id, "done", {"before": before, "after": changes})
+                if written.rowcount != 1:  # someone else changed it since it was read: nothing is written
+                    raise ConcurrentChangeError(f"{reply_id} changed while {actor} tried to {action} it; reload it")
+                self._audit(
+                    connection,
+                    actor,
+                    action,
+                    reply_id,
+                    "done",
+                    {"before": _jsonable(before), "after": _jsonable(changes)},
+                )
         if refused is not None:  # raised after the commit, so the refusal stays in the audit log
             raise refused
         return self.get(reply_id)
@@ -187,8 +244,7 @@ class ReplyStore:
         row = connection.execute(select(replies).where(replies.c.id == reply_id)).mappings().first()
         if row is None:
             raise NotAllowedError(f"there is no reply {reply_id}")
-        fields = {key: row[key] for key in Reply.__dataclass_fields__}
-        return Reply(**fields)
+        return _reply(row)
 
     @staticmethod
     def _role(connection: Connection, user_id: str) -> Role | None:
@@ -206,3 +262,11 @@ class ReplyStore:
                 at=utcnow(), actor=actor, action=action, reply_id=reply_id, outcome=outcome, detail=detail
             )
         )
+
+
+def _reply(row: Any) -> Reply:
+    return Reply(**{key: row[key] for key in Reply.__dataclass_fields__})
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in values.items()}

@@ -14,6 +14,8 @@ the whole family in one place and a message always says what to do next::
     ├── ImportFileError        an import file cannot be opened or has no usable columns
     ├── XApiError              the X API refused a request for good (collectors.x; carries ``status``)
     ├── NotAllowedError        a user may not do this to a reply (responders; the refusal is audited)
+    │   └── ConcurrentChangeError  someone else changed the reply first; reload and try again
+    ├── PlatformUnavailableError  X or Reddit cannot take posts now (credentials, outage); the worker stops
     └── RateLimitError         a platform said "slow down"; carries ``retry_after`` seconds
 """
 
@@ -67,3 +69,12 @@ class RateLimitError(SocialcareError):
 
 class NotAllowedError(SocialcareError):
     """A user tried a reply transition their role or the reply's state does not allow; says why."""
+
+
+class PlatformUnavailableError(SocialcareError):
+    """A platform cannot take posts now (wrong credentials, a long outage): no reply's fault, so the
+    responder stops without committing and the replies are posted once it is restarted."""
+
+
+class ConcurrentChangeError(NotAllowedError):
+    """The reply changed between reading and writing it (another person or responder got there first)."""

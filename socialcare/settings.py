@@ -93,6 +93,32 @@ class Settings(BaseSettings):
     )
     reddit_password: SecretStr | None = None
 
+    # replies: posting as the brand (responders)
+    x_consumer_key: str | None = Field(None, description="the X app's API key, for posting replies (OAuth 1.0a)")
+    x_consumer_secret: SecretStr | None = None
+    x_access_token: str | None = Field(
+        None, description="the brand account's access token for the X app; with the secret, replies are posted"
+    )
+    x_access_token_secret: SecretStr | None = None
+    reply_dry_run: bool = Field(
+        False,
+        description="record replies in dry_run_posts instead of posting them, even where credentials are set; "
+        "a platform without posting credentials is always dry-run",
+    )
+    reply_budget_x: str = Field(
+        "100/15m",
+        pattern=r"^[1-9][0-9]*/[1-9][0-9]*[smhd]$",
+        description="replies the X account may post per window (count/window: 100/15m, 2400/24h)",
+    )
+    reply_budget_reddit: str = Field(
+        "30/10m",
+        pattern=r"^[1-9][0-9]*/[1-9][0-9]*[smhd]$",
+        description="replies the Reddit account may post per window",
+    )
+    reply_post_attempts: int = Field(
+        5, ge=1, description="platform calls per reply before the responder stops and leaves it for a restart"
+    )
+
     # enrichment: privacy
     pii_order_pattern: str = Field(
         DEFAULT_PII_ORDER_PATTERN,

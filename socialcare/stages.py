@@ -50,11 +50,29 @@ def _spikes(runtime: Runtime) -> Stage[Any]:
     return SpikeStage(runtime.engine, notifier_from_settings(runtime.engine, runtime.settings))
 
 
+def _respond(runtime: Runtime) -> Stage[Any]:
+    from responders.approval import ReplyStore
+    from responders.budget import PostingBudget
+    from responders.delivery import Delivery
+    from responders.posters import posters_from_settings
+    from responders.stage import RespondStage
+
+    settings = runtime.settings
+    budgets = {
+        "x": PostingBudget.parse(settings.reply_budget_x),
+        "reddit": PostingBudget.parse(settings.reply_budget_reddit),
+    }
+    posters = posters_from_settings(settings, runtime.engine)
+    delivery = Delivery(ReplyStore(runtime.engine), posters, budgets, max_attempts=settings.reply_post_attempts)
+    return RespondStage(delivery)
+
+
 STAGES: dict[str, StageFactory] = {
     "store": _store,
     "enrich": _enrich,
     "triage": _triage,
     "spikes": _spikes,
+    "respond": _respond,
 }
 
 

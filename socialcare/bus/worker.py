@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from socialcare.bus.base import Consumer, Producer, Record, Transport
 from socialcare.bus.dlq import dead_letter_record
-from socialcare.errors import EventError, StoreError, TransportError
+from socialcare.errors import EventError, PlatformUnavailableError, StoreError, TransportError
 from socialcare.models import EventModel, decode_event, encode_event
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,13 @@ E = TypeVar("E", bound=EventModel)
 MAX_IDLE_S = 60.0
 """A worker told to stop when idle gives up after this long without any record, caught up or not."""
 
-INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (TransportError, StoreError, DBAPIError, OSError)
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    TransportError,
+    StoreError,
+    DBAPIError,
+    OSError,
+    PlatformUnavailableError,
+)
 """Errors that stop the worker (retry later from the committed offset) instead of dead-lettering."""
 
 

@@ -57,10 +57,7 @@ def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
     if not rows:
         return
     rows = _last_row_per_key(rows, key)
-    dialect_insert = _DIALECT_INSERT.get(connection.dialect.name)
-    if dialect_insert is None:
-        raise ConfigError(f"database dialect {connection.dialect.name!r} is not supported: use SQLite or PostgreSQL")
-    statement = dialect_insert(table)
+    statement = _dialect_insert(connection, table)
     excluded = statement.excluded
     connection.execute(
         statement.on_conflict_do_update(
@@ -69,6 +66,21 @@ def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
         ),
         list(rows),
     )
+
+
+def insert_ignore(connection: Connection, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]) -> None:
+    """Insert ``rows`` except where ``key`` already exists: the first write of a key wins."""
+    if not rows:
+        return
+    statement = _dialect_insert(connection, table)
+    connection.execute(statement.on_conflict_do_nothing(index_elements=list(key)), list(rows))
+
+
+def _dialect_insert(connection: Connection, table: Table) -> Any:
+    dialect_insert = _DIALECT_INSERT.get(connection.dialect.name)
+    if dialect_insert is None:
+        raise ConfigError(f"database dialect {connection.dialect.name!r} is not supported: use SQLite or PostgreSQL")
+    return dialect_insert(table)
 
 
 def _last_row_per_key(rows: Sequence[dict[str, Any]], key: Sequence[str]) -> list[dict[str, Any]]:

@@ -197,8 +197,26 @@ replies = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0", doc="calls made to the platform"),
+    Column("posting_started_at", UtcDateTime()),
+    Column("published_at", UtcDateTime(), doc="when this approval's replies.approved event went out"),
+    Column("platform_post_id", String(200)),
+    Column("platform_url", Text),
+    Column("posted_at", UtcDateTime()),
     Index(None, "case_id"),
     Index(None, "status"),
+)
+
+dry_run_posts = Table(
+    "dry_run_posts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("platform", String(16), nullable=False),
+    Column("in_reply_to_id", String(200), nullable=False),
+    Column("account", String(200)),
+    Column("text", Text, nullable=False),
+    Column("posted_at", UtcDateTime(), nullable=False),
 )
 
 audit_log = Table(

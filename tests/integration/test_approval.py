@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy
 from sqlalchemy import Engine, delete, update
@@ -24,6 +26,9 @@ def draft(store: ReplyStore, author: str = "alice") -> str:
     return store.create_draft("case:x:1", "x", "1850000000000000001", "Hi Jo, here is how we can fix this.", author).id
 
 
+NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+
+
 def refusals(store: ReplyStore, reply_id: str) -> list[tuple[str, str]]:
     return [(row["actor"], row["action"]) for row in store.audit(reply_id) if row["outcome"] == "refused"]
 
@@ -34,16 +39,20 @@ def test_the_happy_path_is_on_the_record(store: ReplyStore) -> None:
     approved = store.approve(reply_id, "bob")
     assert (approved.status, approved.approved_by) == ("approved", "bob")
     store.start_posting(reply_id)
-    assert store.mark_posted(reply_id).status == "posted"
+    assert store.record_attempt(reply_id).attempts == 1
+    posted = store.mark_posted(reply_id, "1460323737035677698", "https://x.com/i/web/status/1", NOW)
+    assert (posted.status, posted.platform_post_id, posted.posted_at) == ("posted", "1460323737035677698", NOW)
     trail = [(row["actor"], row["action"], row["outcome"]) for row in store.audit(reply_id)]
     assert trail == [
         ("alice", "create_draft", "done"),
         ("alice", "submit", "done"),
         ("bob", "approve", "done"),
         ("system", "start_posting", "done"),
+        ("system", "attempt", "done"),
         ("system", "posted", "done"),
     ]
-    assert store.audit(reply_id)[2]["detail"]["before"] == {"status": "pending_approval", "approved_by": None}
+    before_approval = store.audit(reply_id)[2]["detail"]["before"]
+    assert before_approval == {"status": "pending_approval", "approved_by": None, "published_at": None}
 
 
 def test_an_agent_cannot_approve_and_the_refusal_is_audited(store: ReplyStore) -> None:
