@@ -111,20 +111,24 @@ class XPoster:
 
     def _own_posts_since(self, since: datetime) -> Iterator[Any]:
         account = self._account()
+        start = since - timedelta(minutes=1)
         token: str | None = None
         for _ in range(RECONCILE_PAGES):
             response = self._call(
                 self.client.get_users_tweets,
                 account,
-                start_time=since - timedelta(minutes=1),
+                start_time=start,
                 max_results=100,
                 tweet_fields=["created_at", "referenced_tweets"],
                 pagination_token=token,
                 user_auth=True,
             )
-            yield from response.data or ()
+            page = list(response.data or ())
+            yield from page
             token = (response.meta or {}).get("next_token")
-            if not token:
+            times = [tweet.created_at or snowflake_time(str(tweet.id)) for tweet in page]
+            reached_start = any(when is not None and when < start for when in times)
+            if not token or reached_start:  # newest first: the next page is older still
                 return
 
     def _account(self) -> str:
