@@ -5,7 +5,8 @@ Its answers follow X API v2's documented shapes: 201 ``{"data": {"id", "text"}}`
 account's posts newest first with ``created_at`` and ``referenced_tweets``, and errors as
 ``{"title", "detail", "status"}``. Post ids are snowflakes, so their time can be read back from the id.
 ``answers`` queues canned answers for the next posts (a 429, a 503, a 403 duplicate); ``on_post`` is
-called at each phase of a post ("received", "stored", "answered"), where a test can kill the client.
+called at each phase of a post ("received", "stored", "answered"), where a test can kill the client; a
+hook that raises :class:`DropRequestError` at "received" drops the request unanswered and unposted.
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ ACCOUNT_ID = "1460000000000000001"
 TWITTER_EPOCH_MS = 1288834974657
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client killed mid-request resets its connection: expected here, not worth a traceback."""
+
+
+class DropRequestError(Exception):
+    """Raised by an ``on_post`` hook: close the connection without posting or answering."""
+
+
 class XStandIn:
     def __init__(self) -> None:
         self.posts: list[dict[str, Any]] = []
@@ -31,9 +41,9 @@ class XStandIn:
         self.requests: list[tuple[str, str, Any]] = []
         self._lock = threading.Lock()
         self._sequence = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -119,7 +129,11 @@ class XStandIn:
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))) or b"{}")
                 standin.requests.append(("POST", self.path, body))
                 hook = standin.on_post or (lambda phase: None)
-                hook("received")
+                try:
+                    hook("received")
+                except DropRequestError:
+                    self.close_connection = True
+                    return
                 if standin.answers:
                     self._answer(*standin.answers.popleft())
                     return
