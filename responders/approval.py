@@ -22,14 +22,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from responders.length import fit_for
 from socialcare.errors import ConcurrentChangeError, NotAllowedError
 from socialcare.models import utcnow
 from socialcare.store.db import upsert
-from socialcare.store.schema import audit_log, replies, users
+from socialcare.store.schema import audit_log, cases, replies, users
 
 Role = Literal["agent", "approver", "admin"]
 Status = Literal["draft", "pending_approval", "approved", "posting", "posted", "failed", "rejected"]
@@ -101,10 +102,16 @@ class ReplyStore:
     ) -> Reply:
         now = now or utcnow()
         reply_id = f"reply:{uuid.uuid4().hex[:16]}"
+        with self.engine.connect() as connection:
+            is_user = self._role(connection, author) is not None
+        if not is_user:
+            self._refuse(
+                author, "create_draft", None, f"{author} is not a socialcare user; an admin must add them first"
+            )
+        fit = fit_for(platform, text)
+        if not fit.fits:
+            self._refuse(author, "create_draft", None, fit.reason)
         with self.engine.begin() as connection:
-            if self._role(connection, author) is None:
-                self._audit(connection, author, "create_draft", None, "refused", {"reason": "not a user"})
-                raise NotAllowedError(f"{author} is not a socialcare user; an admin must add them first")
             row = {
                 "id": reply_id,
                 "case_id": case_id,
@@ -135,6 +142,10 @@ class ReplyStore:
         return self._transition(reply_id, actor, "reject", {"status": "rejected", "reason": reason})
 
     def edit(self, reply_id: str, actor: str, text: str) -> Reply:
+        fit = fit_for(self.get(reply_id).platform, text)
+        if not fit.fits:
+            self._refuse(actor, "edit", reply_id, fit.reason)
+
         def changes(current: Reply) -> dict[str, Any]:  # read in the same transaction as the write
             status: Status = "draft" if current.status in {"draft", "rejected"} else "pending_approval"
             return {"text": text, "status": status, "approved_by": None, "published_at": None}
@@ -167,7 +178,15 @@ class ReplyStore:
             "posted_at": posted_at,
             "reason": "found on the platform after an interrupted attempt" if found else None,
         }
-        return self._transition(reply_id, SYSTEM, "posted", changes)
+
+        def first_response(connection: Connection, reply: Reply) -> None:  # stops the case's first-response clock
+            connection.execute(
+                update(cases)
+                .where(cases.c.id == reply.case_id, cases.c.first_responded_at.is_(None))
+                .values(first_responded_at=posted_at)
+            )
+
+        return self._transition(reply_id, SYSTEM, "posted", changes, also=first_response)
 
     def mark_failed(self, reply_id: str, reason: str) -> Reply:
         return self._transition(reply_id, SYSTEM, "failed", {"status": "failed", "reason": reason})
@@ -208,6 +227,7 @@ class ReplyStore:
         actor: str,
         action: str,
         changes_for: dict[str, Any] | Callable[[Reply], dict[str, Any]],
+        also: Callable[[Connection, Reply], None] | None = None,
     ) -> Reply:
         refused: NotAllowedError | None = None
         with self.engine.begin() as connection:
@@ -227,6 +247,8 @@ class ReplyStore:
                 )
                 if written.rowcount != 1:  # someone else changed it since it was read: nothing is written
                     raise ConcurrentChangeError(f"{reply_id} changed while {actor} tried to {action} it; reload it")
+                if also is not None:
+                    also(connection, reply)
                 self._audit(
                     connection,
                     actor,
@@ -238,6 +260,12 @@ class ReplyStore:
         if refused is not None:  # raised after the commit, so the refusal stays in the audit log
             raise refused
         return self.get(reply_id)
+
+    def _refuse(self, actor: str, action: str, reply_id: str | None, reason: str) -> NoReturn:
+        """Record the refusal (committed on its own) and raise it."""
+        with self.engine.begin() as connection:
+            self._audit(connection, actor, action, reply_id, "refused", {"reason": reason})
+        raise NotAllowedError(reason)
 
     @staticmethod
     def _get(connection: Connection, reply_id: str) -> Reply:

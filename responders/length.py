@@ -104,3 +104,8 @@ def reddit_markdown(text: str) -> str:
 
 def fit_reddit(text: str) -> Fit:
     return Fit("Reddit", len(reddit_markdown(text)), REDDIT_MAX_CHARS)
+
+
+def fit_for(platform: str, text: str) -> Fit:
+    """The length rule of ``platform`` ("x" or "reddit") applied to a reply's text."""
+    return fit_reddit(text) if platform == "reddit" else fit_x(text)

@@ -18,6 +18,7 @@ from typing import Any
 
 from collectors.reddit.client import reddit_from_settings
 from collectors.reddit.normalize import REDDIT_URL
+from responders.length import reddit_markdown
 from responders.posting import (
     PermanentPostError,
     Posted,
@@ -60,7 +61,7 @@ class RedditPoster:
 
     def post(self, target: PostTarget, text: str, idempotency_key: str) -> Posted:
         parent = self._parent(target.in_reply_to_id)
-        comment = self._call(parent.reply, text)
+        comment = self._call(parent.reply, reddit_markdown(text))
         if comment is None:
             raise UnconfirmedPostError(f"Reddit took the reply to {target.in_reply_to_id} but did not return it")
         return _posted(vars(comment))

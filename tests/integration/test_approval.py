@@ -114,3 +114,21 @@ def test_the_audit_log_cannot_be_edited(store: ReplyStore, engine: Engine) -> No
     for statement in (update(audit_log).values(actor="someone else"), delete(audit_log)):
         with pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"), engine.begin() as connection:
             connection.execute(statement)
+
+
+def test_a_reply_too_long_for_its_platform_is_refused_with_the_reason(store: ReplyStore) -> None:
+    too_long = "こんにちは" * 29  # 145 CJK characters weigh 290 of X's 280
+    with pytest.raises(NotAllowedError, match="10 over X's limit"):
+        store.create_draft("case:x:1", "x", "1", too_long, "alice")
+    reply_id = draft(store)
+    with pytest.raises(NotAllowedError, match="over X's limit"):
+        store.edit(reply_id, "alice", too_long)
+    assert store.get(reply_id).text != too_long
+    assert refusals(store, reply_id) == [("alice", "edit")]
+    with store.engine.connect() as connection:
+        orphan = connection.execute(
+            sqlalchemy.select(audit_log.c.actor, audit_log.c.outcome).where(
+                audit_log.c.reply_id.is_(None), audit_log.c.action == "create_draft"
+            )
+        ).all()
+    assert [tuple(row) for row in orphan] == [("alice", "refused")]

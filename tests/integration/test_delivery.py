@@ -230,3 +230,20 @@ def test_an_event_that_is_not_the_replys_goes_to_the_dead_letters(
     stats = Worker(stage, transport, poll_timeout_ms=20).run(stop_when_idle=True, idle_polls=1)
     assert (stats.emitted, stats.dead_lettered) == (0, 1)
     assert store.get(reply_id).status == "approved"
+
+
+def test_posting_stops_the_cases_first_response_clock(engine: Engine) -> None:
+    from tests.integration.test_triage_cases import file, post
+    from triage.cases import CaseStore
+
+    [decision] = file(CaseStore(engine), post(1, "a", 0))
+    store = ReplyStore(engine)
+    store.add_user("alice", "agent")
+    store.add_user("bob", "approver")
+    reply = store.create_draft(decision.case_id, "x", "1", "Hi, here is how we can fix this.", "alice")
+    store.submit(reply.id, "alice")
+    store.approve(reply.id, "bob")
+    event = delivery(store, ScriptedPlatform())[0].deliver(reply.id)
+    assert event is not None and event.posted_at is not None
+    case = CaseStore(engine).get(decision.case_id)
+    assert case is not None and case["first_responded_at"] == event.posted_at
