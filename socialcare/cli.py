@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-import logging
 import signal
-import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 
+from responders.cli import replies_app, users_app
 from socialcare import __version__
-from socialcare.errors import SocialcareError
-from socialcare.settings import Settings
+from socialcare.console import err, friendly_errors, out, setup_logging
+from socialcare.console import load_settings as _load_settings
 
 app = typer.Typer(
     name="socialcare",
@@ -44,28 +41,10 @@ rules_app = typer.Typer(help="Routing policy: check a policy file, see what a ch
 app.add_typer(rules_app, name="rules")
 collect_app = typer.Typer(help="Collect mentions from X, Reddit or a file into mentions.raw.", no_args_is_help=True)
 app.add_typer(collect_app, name="collect")
+app.add_typer(replies_app, name="replies")
+app.add_typer(users_app, name="users")
 
-out = Console(soft_wrap=True, emoji=False)  # ids such as case:x:123 must not become emoji
-err = Console(stderr=True, soft_wrap=True, emoji=False)
 T = TypeVar("T")
-
-
-def setup_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    for chatty in ("alembic", "kafka"):  # their INFO lines are about themselves, not about the pipeline
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
-
-
-@contextmanager
-def friendly_errors() -> Iterator[None]:
-    """A :class:`SocialcareError` ends the command with its message (which says what to do) and exit 2."""
-    try:
-        yield
-    except SocialcareError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
 
 
 def stop_on_signals() -> Callable[[], bool]:
@@ -108,20 +87,6 @@ def config_show(
         return
     for name, value in view.items():
         out.print(f"{name:<28} {value}", highlight=False)
-
-
-def _load_settings() -> Settings:
-    from pydantic import ValidationError
-
-    from socialcare.errors import ConfigError
-    from socialcare.models import describe_validation_error
-
-    try:
-        return Settings()  # read afresh per command: the environment is the source of truth
-    except ValidationError as exc:
-        raise ConfigError(
-            f"invalid configuration: {describe_validation_error(exc)} (check SOCIALCARE_* variables and .env)"
-        ) from exc
 
 
 # db ----------------------------------------------------------------------------------------------
