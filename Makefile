@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/query.py
 	$(BIN)/python bench/enrich.py
 	$(BIN)/python bench/triage.py
+	$(BIN)/python bench/replies.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, NoReturn
 
@@ -257,9 +257,10 @@ class ReplyStore:
                     "done",
                     {"before": _jsonable(before), "after": _jsonable(changes)},
                 )
+                reply = replace(reply, **changes, version=reply.version + 1)  # as written, without reading it back
         if refused is not None:  # raised after the commit, so the refusal stays in the audit log
             raise refused
-        return self.get(reply_id)
+        return reply
 
     def _refuse(self, actor: str, action: str, reply_id: str | None, reason: str) -> NoReturn:
         """Record the refusal (committed on its own) and raise it."""

@@ -100,6 +100,7 @@ class XStandIn:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # answers at once, not after a delayed ACK
 
             def log_message(self, *_: Any) -> None:  # quiet
                 pass
