@@ -96,7 +96,7 @@ class Settings(BaseSettings):
     # replies: posting as the brand (responders)
     x_consumer_key: str | None = Field(None, description="the X app's API key, for posting replies (OAuth 1.0a)")
     x_consumer_secret: SecretStr | None = None
-    x_access_token: str | None = Field(
+    x_access_token: SecretStr | None = Field(
         None, description="the brand account's access token for the X app; with the secret, replies are posted"
     )
     x_access_token_secret: SecretStr | None = None

@@ -68,10 +68,11 @@ def x_user_client(settings: Settings) -> Any:
         names = ", ".join(f"SOCIALCARE_{name.upper()}" for name in missing)
         raise ConfigError(f"posting on X needs the brand account's user context: set {names}")
     assert settings.x_consumer_secret is not None and settings.x_access_token_secret is not None
+    assert settings.x_access_token is not None
     client = tweepy.Client(
         consumer_key=settings.x_consumer_key,
         consumer_secret=settings.x_consumer_secret.get_secret_value(),
-        access_token=settings.x_access_token,
+        access_token=settings.x_access_token.get_secret_value(),
         access_token_secret=settings.x_access_token_secret.get_secret_value(),
         wait_on_rate_limit=False,
     )
