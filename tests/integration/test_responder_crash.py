@@ -17,6 +17,7 @@ import os
 import random
 import signal
 import threading
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -43,12 +44,21 @@ PHASES = ("received", "stored", "answered")
 FORK = multiprocessing.get_context("fork")
 
 
-def run_responder(settings: Settings) -> None:
-    """The responder process: the registered ``respond`` stage on a fresh engine, until its input is drained."""
-    engine = make_engine(settings.effective_database_url)
-    transport = EmbeddedTransport(engine)
-    stage = build_stage("respond", Runtime(settings, engine, transport))
-    Worker(stage, transport, poll_timeout_ms=20).run(stop_when_idle=True, idle_polls=1)
+def run_responder(settings: Settings, failures: Path) -> None:
+    """The responder process: the registered ``respond`` stage on a fresh engine, until its input is drained.
+    A failure's traceback goes to ``failures`` (a forked child's stderr is pytest's capture, lost with it)."""
+    try:
+        engine = make_engine(settings.effective_database_url)
+        transport = EmbeddedTransport(engine)
+        stage = build_stage("respond", Runtime(settings, engine, transport))
+        Worker(stage, transport, poll_timeout_ms=20).run(stop_when_idle=True, idle_polls=1)
+    except BaseException:
+        with failures.open("a") as log:
+            log.write(traceback.format_exc())
+        os._exit(1)
+    # Leave at once, as a killed process would: multiprocessing's own teardown in a child forked from a
+    # test process that ran Prefect's temporary server can fail after the work is done (exit code 1).
+    os._exit(0)
 
 
 def killer(pid: int, phase: str, delay_s: float) -> Callable[[str], None]:
@@ -80,6 +90,8 @@ def test_killed_anywhere_around_the_platform_call_every_reply_is_posted_exactly_
     transport = EmbeddedTransport(engine)
     transport.ensure_topics(all_topics_with_dlq())
     rng = random.Random(20261204)
+    failures = tmp_path / "responder-failures.txt"
+    failures.touch()
     exits: Counter[tuple[str, int | None]] = Counter()
     replies: dict[str, str] = {}
     with XStandIn() as x:
@@ -107,7 +119,7 @@ def test_killed_anywhere_around_the_platform_call_every_reply_is_posted_exactly_
             engine.dispose()  # no open connection crosses the fork
 
             phase = rng.choice(PHASES)
-            responder = FORK.Process(target=run_responder, args=(settings,))
+            responder = FORK.Process(target=run_responder, args=(settings, failures))
             responder.start()
             assert responder.pid is not None
             x.on_post = killer(responder.pid, phase, rng.uniform(0.0, 0.03))
@@ -115,10 +127,10 @@ def test_killed_anywhere_around_the_platform_call_every_reply_is_posted_exactly_
             x.on_post = None
             exits[(phase, responder.exitcode)] += 1
 
-            restarted = FORK.Process(target=run_responder, args=(settings,))
+            restarted = FORK.Process(target=run_responder, args=(settings, failures))
             restarted.start()
             restarted.join(60)
-            assert restarted.exitcode == 0, f"run {run}: the restarted responder failed"
+            assert restarted.exitcode == 0, f"run {run}: the restarted responder failed:\n{failures.read_text()}"
 
             on_x = x.replies_to(target)
             assert len(on_x) == 1, f"run {run} ({phase}): {len(on_x)} replies on X"
