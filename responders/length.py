@@ -6,6 +6,11 @@ other (CJK, Hangul, most symbols) weighs 2; an emoji sequence (a grapheme cluste
 skin tones and ZWJ families included) weighs 2 as a whole; every URL weighs 23 whatever its length. The
 text is NFC-normalised first. A post may weigh at most 280.
 
+Mentions: a reply's leading @handles (the thread's people, which X fills in itself for a reply made with
+``in_reply_to_tweet_id``) do not count towards the 280, as on X since 2017; an @handle inside the text
+counts like any other text. A reply naming more than :data:`X_MAX_MENTIONS` accounts is refused: X
+treats mass mentions as spam.
+
 Reddit comments may hold 10,000 characters of markdown; :func:`reddit_markdown` keeps the author's line
 breaks (markdown would join single lines) and escapes characters that would start a heading, a quote or
 a list by accident.
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 import regex
 
 X_MAX_WEIGHT = 280
+X_MAX_MENTIONS = 10
 X_URL_WEIGHT = 23
 REDDIT_MAX_CHARS = 10_000
 LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
@@ -31,6 +37,8 @@ _URL = re.compile(
 )
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 _GRAPHEME = regex.compile(r"\X")
+_MENTION = re.compile(r"(?<![\w@])@\w{1,15}\b")
+_LEADING_MENTIONS = re.compile(r"^(?:@\w{1,15}(?:\s+|$))+")
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}")
 
 
@@ -39,15 +47,21 @@ class Fit:
     platform: str
     length: int
     limit: int
+    mentions: int = 0
 
     @property
     def fits(self) -> bool:
-        return 0 < self.length <= self.limit
+        return 0 < self.length <= self.limit and self.mentions <= X_MAX_MENTIONS
 
     @property
     def reason(self) -> str:
         if self.length == 0:
             return f"the reply is empty; write something for {self.platform}"
+        if self.mentions > X_MAX_MENTIONS:
+            return (
+                f"the reply mentions {self.mentions} accounts; {self.platform} treats more than {X_MAX_MENTIONS} "
+                "as spam, so address fewer people"
+            )
         if self.length > self.limit:
             return (
                 f"the reply is {self.length - self.limit} over {self.platform}'s limit "
@@ -83,7 +97,11 @@ def x_weighted_length(text: str) -> int:
 
 
 def fit_x(text: str) -> Fit:
-    return Fit("X", x_weighted_length(text.strip()), X_MAX_WEIGHT)
+    """The weight of an X reply: leading @handles are free, the rest counts (see the module docstring)."""
+    text = text.strip()
+    body = _LEADING_MENTIONS.sub("", text)
+    mentions = len(_MENTION.findall(text))
+    return Fit("X", x_weighted_length(body) if body else 0, X_MAX_WEIGHT, mentions=mentions)
 
 
 def reddit_markdown(text: str) -> str:

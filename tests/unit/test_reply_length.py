@@ -55,3 +55,20 @@ def test_reddit_markdown_keeps_lines_and_escapes_accidental_markup() -> None:
         "Hi Jo,  \nthanks for flagging this.\n\n\\# not a heading  \n\\> not a quote  \n\\1. not a list"
     )
     assert fit_reddit("x" * 10_000).fits and not fit_reddit("x" * 10_001).fits
+
+
+def test_leading_mentions_of_a_reply_are_free_and_inner_ones_count() -> None:
+    body = "a" * 280
+    assert fit_x(f"@jo_customer @LumoraHelp {body}").fits  # X fills the thread's handles in: not counted
+    assert fit_x(f"@jo_customer {body}").length == 280
+    inner = fit_x(f"{'a' * 270} @jo_customer")  # inside the text, a handle is text
+    assert inner.length == 270 + 1 + 12 and not inner.fits
+    assert not fit_x("@jo_customer").fits  # only handles: nothing to say
+
+
+def test_a_reply_naming_too_many_accounts_is_refused() -> None:
+    many = " ".join(f"@user{i}" for i in range(11)) + " sorry for the trouble"
+    fit = fit_x(many)
+    assert not fit.fits and "mentions 11 accounts" in fit.reason
+    assert fit_x(" ".join(f"@user{i}" for i in range(10)) + " sorry").fits
+    assert fit_x("mail help@lumora.example for a refund").mentions == 0  # an e-mail address is no mention
