@@ -58,6 +58,7 @@ class Reply:
     platform_post_id: str | None = None
     platform_url: str | None = None
     posted_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 def check(action: str, reply: Reply, actor: str, role: Role | None) -> None:
@@ -240,10 +241,11 @@ class ReplyStore:
             else:
                 changes = changes_for(reply) if callable(changes_for) else changes_for
                 before = {key: getattr(reply, key) for key in changes}
+                now = utcnow()
                 written = connection.execute(
                     update(replies)
                     .where(replies.c.id == reply_id, replies.c.version == reply.version)
-                    .values(**changes, version=reply.version + 1, updated_at=utcnow())
+                    .values(**changes, version=reply.version + 1, updated_at=now)
                 )
                 if written.rowcount != 1:  # someone else changed it since it was read: nothing is written
                     raise ConcurrentChangeError(f"{reply_id} changed while {actor} tried to {action} it; reload it")
@@ -257,7 +259,7 @@ class ReplyStore:
                     "done",
                     {"before": _jsonable(before), "after": _jsonable(changes)},
                 )
-                reply = replace(reply, **changes, version=reply.version + 1)  # as written, without reading it back
+                reply = replace(reply, **changes, version=reply.version + 1, updated_at=now)  # as written
         if refused is not None:  # raised after the commit, so the refusal stays in the audit log
             raise refused
         return reply

@@ -17,17 +17,21 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from responders.approval import Reply, ReplyStore
 from responders.budget import PostingBudget
 from responders.posting import DuplicatePostError, PermanentPostError, Poster, PostTarget, TransientPostError
 from socialcare.errors import ConfigError, PlatformUnavailableError
-from socialcare.models import ReplyPosted
+from socialcare.models import ReplyPosted, utcnow
 
 log = logging.getLogger(__name__)
 
 BACKOFF_START_S = 2.0
 BACKOFF_MAX_S = 60.0
+ATTEMPT_LEASE_S = 45.0
+"""How long a platform call can be in flight: longer than the posters' HTTP timeouts (5 s to connect,
+30 s to read)."""
 MAX_WAIT_S = 240.0
 """The longest the responder sleeps for one reply; a longer wait stops it (a Kafka consumer that sleeps
 past ``max.poll.interval.ms`` loses its partitions)."""
@@ -39,7 +43,9 @@ class Delivery:
     posters: Mapping[str, Poster]
     budgets: Mapping[str, PostingBudget] = field(default_factory=dict)
     max_attempts: int = 5
+    attempt_lease_s: float = ATTEMPT_LEASE_S
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], datetime] = utcnow
 
     def deliver(self, reply_id: str) -> ReplyPosted | None:
         """Post ``reply_id`` if it is approved, or finish an interrupted posting; ``None`` if the reply is
@@ -47,6 +53,8 @@ class Delivery:
         reply = self.store.get(reply_id)
         if reply.status == "approved":
             reply = self.store.start_posting(reply_id)
+        elif reply.status == "posting" and reply.attempts > 0:
+            reply = self._after_lease(reply)
         if reply.status != "posting":
             return outcome(reply)
         poster = self.posters.get(reply.platform)
@@ -85,6 +93,18 @@ class Delivery:
             f"{reply.platform} kept failing for reply {reply_id} ({self.max_attempts} attempts); it stays in "
             "posting and is reconciled, then retried, when the responder restarts"
         )
+
+    def _after_lease(self, reply: Reply) -> Reply:
+        """A reply found mid-posting may have a call in flight in another responder (one that lost its
+        partition in a rebalance but is still running): wait until that call must have ended, then read
+        the reply again, so the reconcile step sees what that call did."""
+        assert reply.updated_at is not None
+        in_flight_for = (reply.updated_at + timedelta(seconds=self.attempt_lease_s)) - self.clock()
+        if in_flight_for > timedelta(0):
+            log.info("reply=%s waiting_for_attempt_s=%.1f", reply.id, in_flight_for.total_seconds())
+            self._sleep_at_most(in_flight_for.total_seconds(), reply)
+            return self.store.get(reply.id)
+        return reply
 
     def _reconcile(self, poster: Poster, reply: Reply, target: PostTarget) -> ReplyPosted | None:
         assert reply.posting_started_at is not None

@@ -115,6 +115,12 @@ class Settings(BaseSettings):
         pattern=r"^[1-9][0-9]*/[1-9][0-9]*[smhd]$",
         description="replies the Reddit account may post per window",
     )
+    reply_attempt_lease_s: float = Field(
+        45.0,
+        ge=0,
+        description="a reply whose last platform call began less than this many seconds ago may still be in "
+        "flight in another responder: wait this long before reconciling it",
+    )
     reply_post_attempts: int = Field(
         5, ge=1, description="platform calls per reply before the responder stops and leaves it for a restart"
     )

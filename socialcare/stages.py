@@ -63,7 +63,13 @@ def _respond(runtime: Runtime) -> Stage[Any]:
         "reddit": PostingBudget.parse(settings.reply_budget_reddit),
     }
     posters = posters_from_settings(settings, runtime.engine)
-    delivery = Delivery(ReplyStore(runtime.engine), posters, budgets, max_attempts=settings.reply_post_attempts)
+    delivery = Delivery(
+        ReplyStore(runtime.engine),
+        posters,
+        budgets,
+        max_attempts=settings.reply_post_attempts,
+        attempt_lease_s=settings.reply_attempt_lease_s,
+    )
     return RespondStage(delivery)
 
 

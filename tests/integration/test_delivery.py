@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -247,3 +247,19 @@ def test_posting_stops_the_cases_first_response_clock(engine: Engine) -> None:
     assert event is not None and event.posted_at is not None
     case = CaseStore(engine).get(decision.case_id)
     assert case is not None and case["first_responded_at"] == event.posted_at
+
+
+def test_a_reply_found_mid_posting_waits_out_a_call_another_responder_may_have_in_flight(
+    store: ReplyStore,
+) -> None:
+    platform = ScriptedPlatform([LAND_THEN_FAIL])
+    reply_id = approved(store)
+    with pytest.raises(PlatformUnavailableError):
+        delivery(store, platform, max_attempts=1)[0].deliver(reply_id)  # its answer lost, the reply in posting
+    attempted_at = store.get(reply_id).updated_at
+    assert attempted_at is not None
+    later = attempted_at + timedelta(seconds=10)
+    responder, slept = delivery(store, platform, attempt_lease_s=45.0, clock=lambda: later)
+    event = responder.deliver(reply_id)
+    assert slept == [35.0]  # the rest of the lease, then the reconcile finds the post
+    assert event is not None and event.status == "posted" and len(platform.posts) == 1
