@@ -38,14 +38,23 @@ def users_add(
     by: Annotated[str, typer.Option("--by", envvar="SOCIALCARE_USER", help="Who adds them, for the audit log.")] = (
         "system"
     ),
+    password: Annotated[
+        bool, typer.Option("--password", help="Also set a password for the web app (asked twice, not echoed).")
+    ] = False,
 ) -> None:
-    """Add a user or change their role."""
+    """Add a user or change their role; with --password they can sign in to the web app."""
     if role not in {"agent", "approver", "admin"}:
         err.print(f"[bold red]error:[/] role must be agent, approver or admin, not {role!r}", highlight=False)
         raise typer.Exit(2)
+    secret = typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
     with friendly_errors():
-        _store().add_user(user, role, by=by)
-    out.print(f"user={user} role={role}", highlight=False)
+        store = _store()
+        store.add_user(user, role, by=by)
+        if secret is not None:
+            from dashboards.accounts import set_password
+
+            set_password(store.engine, user, secret)
+    out.print(f"user={user} role={role} web_sign_in={'yes' if secret else 'no'}", highlight=False)
 
 
 # replies -----------------------------------------------------------------------------------------

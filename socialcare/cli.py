@@ -15,6 +15,7 @@ from responders.cli import replies_app, users_app
 from socialcare import __version__
 from socialcare.console import err, friendly_errors, out, setup_logging
 from socialcare.console import load_settings as _load_settings
+from socialcare.settings import Settings
 
 app = typer.Typer(
     name="socialcare",
@@ -634,21 +635,50 @@ def load_brand_file(path: Path) -> Any:
 
 
 # demo --------------------------------------------------------------------------------------------
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default SOCIALCARE_WEB_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default SOCIALCARE_WEB_PORT, 8000).")] = None,
+) -> None:
+    """Serve the web app: care inbox, case view and replies, and the REST API (/api/openapi.json)."""
+    with friendly_errors():
+        settings = _load_settings()
+        setup_logging(settings)
+        _serve(settings, host, port)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from dashboards.app import create_app
+
+    host, port = host or settings.web_host, port or settings.web_port
+    out.print(f"serving=http://{host}:{port}/ stop=Ctrl-C", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+
+
 @app.command("demo")
 def demo(
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Exit once the sample is processed (the web app comes later).")
+        bool, typer.Option("--no-serve", help="Exit once the sample is processed, without serving the web app.")
     ] = False,
     var_dir: Annotated[Path, typer.Option(help="Folder for the demo database (recreated each run).")] = Path("var"),
+    port: Annotated[int, typer.Option(help="Port of the web app.")] = 8000,
 ) -> None:
-    """Run every stage on the embedded defaults over the bundled sample of a fictional brand."""
-    from socialcare.demo import print_summary, run_demo
+    """Run every stage on the embedded defaults over the bundled sample of a fictional brand, then serve the
+    web app on it with two demo accounts (an agent and an approver)."""
+    from socialcare.demo import demo_accounts, demo_settings, print_summary, run_demo
 
     with friendly_errors():
         summary = run_demo(var_dir)
     print_summary(summary, out)
-    if not no_serve:
-        out.print("the web app is not built yet: nothing to serve, so the demo ends here", highlight=False)
+    if no_serve:
+        return
+    with friendly_errors():
+        settings = demo_settings(var_dir)
+        for user, (role, password) in demo_accounts(settings).items():
+            out.print(f"sign_in={user} role={role} password={password}", highlight=False)
+        _serve(settings, "127.0.0.1", port)
 
 
 if __name__ == "__main__":  # python -m socialcare.cli

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import secrets
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -45,12 +46,40 @@ class DemoSummary:
     cases: int = 0
 
 
+def demo_settings(var_dir: Path) -> Settings:
+    """Embedded transport on the demo's SQLite file, whatever the environment says: the demo needs no server."""
+    database = var_dir / DEMO_DB
+    return Settings.model_validate(
+        {"var_dir": var_dir, "database_url": f"sqlite:///{database}", "kafka_bootstrap": None}
+    )
+
+
 def fresh_demo_settings(var_dir: Path) -> Settings:
-    """Embedded transport on a new SQLite file, whatever the environment says: the demo needs no server."""
+    """:func:`demo_settings` on a new, empty database."""
     database = var_dir / DEMO_DB
     for stale in (database, database.with_name(DEMO_DB + "-wal"), database.with_name(DEMO_DB + "-shm")):
         stale.unlink(missing_ok=True)
-    return Settings.model_validate({"var_dir": var_dir, "database_url": f"sqlite:///{database}"})
+    return demo_settings(var_dir)
+
+
+DEMO_ACCOUNTS = {"demo-agent": "agent", "demo-approver": "approver"}
+
+
+def demo_accounts(settings: Settings) -> dict[str, tuple[str, str]]:
+    """An agent and an approver for the demo's web app, each with a fresh random password."""
+    from dashboards.accounts import set_password
+    from responders.approval import ReplyStore
+    from socialcare.runtime import open_engine
+
+    engine = open_engine(settings)
+    store, accounts = ReplyStore(engine), {}
+    for user, role in DEMO_ACCOUNTS.items():
+        password = secrets.token_urlsafe(12)
+        store.add_user(user, role)  # type: ignore[arg-type]
+        set_password(engine, user, password)
+        accounts[user] = (role, password)
+    engine.dispose()
+    return accounts
 
 
 def run_demo(var_dir: Path, progress: bool = True) -> DemoSummary:

@@ -93,6 +93,15 @@ class Settings(BaseSettings):
     )
     reddit_password: SecretStr | None = None
 
+    # web app
+    web_host: str = Field("127.0.0.1", description="address `socialcare serve` listens on (0.0.0.0 in a container)")
+    web_port: int = Field(8000, ge=1, le=65535)
+    secret_key: SecretStr | None = Field(
+        None,
+        description="signs the web app's session cookies; unset = a random key kept in var_dir/secret_key "
+        "(set it when several web processes share the sessions)",
+    )
+
     # replies: posting as the brand (responders)
     x_consumer_key: str | None = Field(None, description="the X app's API key, for posting replies (OAuth 1.0a)")
     x_consumer_secret: SecretStr | None = None

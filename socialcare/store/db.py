@@ -53,7 +53,8 @@ _DIALECT_INSERT: dict[str, Callable[[Table], Any]] = {
 
 
 def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]) -> None:
-    """Insert ``rows`` or, where ``key`` already exists, overwrite the other columns (idempotent writes)."""
+    """Insert ``rows`` or, where ``key`` already exists, overwrite the columns the rows give (idempotent
+    writes); a column the rows leave out keeps its value. Every row must give the same columns."""
     if not rows:
         return
     rows = _last_row_per_key(rows, key)
@@ -62,7 +63,7 @@ def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=list(key),
-            set_={c.name: excluded[c.name] for c in table.columns if c.name not in key},
+            set_={name: excluded[name] for name in rows[0] if name not in key},
         ),
         list(rows),
     )

@@ -179,6 +179,7 @@ users = Table(
     Column("id", String(200), primary_key=True),
     Column("role", String(16), nullable=False, doc="agent, approver or admin"),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("password_hash", String(300), doc="scrypt hash for the web app's sign-in; none = terminal only"),
 )
 
 replies = Table(

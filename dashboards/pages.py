@@ -1,0 +1,155 @@
+"""Server-rendered pages: sign-in, the care inbox, the case view with its replies.
+
+Templates autoescape everything; a link is only ever made from an http(s) URL (:func:`safe_href`), so a
+mention's text or URL can hold ``<script>``, event handlers or ``javascript:`` and stays inert text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from dashboards.accounts import authenticate
+from dashboards.actions import ACTIONS, draft_reply, reply_action
+from dashboards.deps import Services, User, check_csrf, page_user, services, signed_in
+from dashboards.queries import DEPARTMENTS, case_view, inbox
+from dashboards.security import new_csrf_token
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+SignedIn = Annotated[User, Depends(page_user)]
+App = Annotated[Services, Depends(services)]
+
+
+def safe_href(url: object) -> str | None:
+    """``url`` when it is an absolute http(s) URL, else ``None`` (shown as text, never as a link)."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else None
+
+
+templates.env.filters["safe_href"] = safe_href
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    if "csrf" not in request.session:
+        request.session["csrf"] = new_csrf_token()
+    context.setdefault("user", signed_in(request))
+    context["csrf"] = request.session["csrf"]
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def error_page(request: Request, message: str, status_code: int) -> HTMLResponse:
+    return render(request, "error.html", status_code, message=message)
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/inbox", status_code=303)
+
+
+# sign-in -----------------------------------------------------------------------------------------
+@router.get("/login")
+def login_page(request: Request, next: str = "/inbox") -> HTMLResponse:
+    return render(request, "login.html", next=_local(next), failed=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    app: App,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/inbox",
+) -> Response:
+    check_csrf(request, csrf)
+    throttle = request.app.state.throttle
+    keys = (f"user:{username.strip().lower()}", f"ip:{request.client.host if request.client else '?'}")
+    wait = throttle.retry_after(*keys)
+    if wait > 0:
+        message = f"too many failed sign-ins: try again in {int(wait // 60) + 1} minutes"
+        return render(request, "login.html", 429, next=_local(next), failed=message)
+    role = authenticate(app.engine, username.strip(), password)
+    if role is None:
+        throttle.failed(*keys)
+        return render(request, "login.html", 401, next=_local(next), failed="wrong user name or password")
+    throttle.succeeded(keys[0])
+    request.session.clear()  # a new session at sign-in: no fixation
+    request.session.update(user=username.strip(), csrf=new_csrf_token())
+    return RedirectResponse(_local(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(request, csrf)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+# inbox -------------------------------------------------------------------------------------------
+@router.get("/inbox")
+def inbox_page(request: Request, app: App, user: SignedIn, department: str | None = None) -> HTMLResponse:
+    department = department if department in DEPARTMENTS else None
+    rows = inbox(app.engine, department)
+    return render(request, "inbox.html", rows=rows, department=department, departments=DEPARTMENTS)
+
+
+@router.get("/inbox/rows")
+def inbox_rows(request: Request, app: App, user: SignedIn, department: str | None = None) -> HTMLResponse:
+    """The inbox table's rows alone: the page polls this to update without a reload."""
+    department = department if department in DEPARTMENTS else None
+    return render(request, "_inbox_rows.html", rows=inbox(app.engine, department))
+
+
+# cases and replies ---------------------------------------------------------------------------------
+@router.get("/cases/{case_id}")
+def case_page(request: Request, app: App, user: SignedIn, case_id: str) -> HTMLResponse:
+    view = case_view(app.engine, case_id)
+    if view is None:
+        raise HTTPException(404, f"there is no case {case_id}")
+    return render(request, "case.html", view=view)
+
+
+@router.post("/cases/{case_id}/replies")
+def draft_page(
+    request: Request,
+    app: App,
+    user: SignedIn,
+    case_id: str,
+    csrf: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    situation: Annotated[str, Form()] = "general",
+) -> Response:
+    check_csrf(request, csrf)
+    draft_reply(app, user, case_id, text, situation)
+    return RedirectResponse(f"/cases/{case_id}#replies", status_code=303)
+
+
+@router.post("/replies/{reply_id}/{action}")
+def reply_page_action(
+    request: Request,
+    app: App,
+    user: SignedIn,
+    reply_id: str,
+    action: str,
+    csrf: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    if action not in ACTIONS:
+        raise HTTPException(404, f"no action {action!r}")
+    reply = reply_action(app, user, reply_id, action, text=text, reason=reason)
+    return RedirectResponse(f"/cases/{reply.case_id}#replies", status_code=303)
+
+
+def _local(target: str) -> str:
+    """Only paths on this site are followed after sign-in (no open redirect)."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/inbox"

@@ -1,0 +1,125 @@
+"""What the care inbox and the case view read: plain SQL over cases, mentions and replies."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, case, select
+
+from socialcare.store.schema import case_mentions, cases, mentions, replies
+from triage.cases import CaseStore
+
+DEPARTMENTS = ("customer_service", "engineering", "it", "sales", "pr")
+INBOX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: str
+    priority: str
+    department: str
+    brand: str | None
+    customer: str
+    source: str
+    first_response_due: datetime | None
+    first_response_sla: str
+    assignee: str | None
+    mention_count: int
+    updated_at: datetime
+    preview: str
+
+
+@dataclass
+class CaseView:
+    case: dict[str, Any]
+    thread: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    replies: list[dict[str, Any]] = field(default_factory=list)
+
+
+def inbox(engine: Engine, department: str | None = None, limit: int = INBOX_LIMIT) -> list[InboxRow]:
+    """Open cases, most urgent first (priority, then the first-response clock), with the newest text."""
+    rank = case({"P1": 1, "P2": 2, "P3": 3, "P4": 4}, value=cases.c.priority, else_=5)
+    query = (
+        select(cases)
+        .where(cases.c.status == "open", cases.c.department != "none")
+        .order_by(rank, cases.c.first_response_due.is_(None), cases.c.first_response_due, cases.c.id)
+        .limit(limit)
+    )
+    if department:
+        query = query.where(cases.c.department == department)
+    with engine.connect() as connection:
+        found = list(connection.execute(query).mappings())
+        previews = _newest_texts(connection, [row["id"] for row in found])
+    return [
+        InboxRow(
+            id=row["id"],
+            priority=row["priority"],
+            department=row["department"],
+            brand=row["brand"],
+            customer=f"@{row['author_handle']}" if row["author_handle"] else row["author_key"],
+            source=row["source"],
+            first_response_due=row["first_response_due"],
+            first_response_sla=row["first_response_sla"],
+            assignee=row["assignee"],
+            mention_count=row["mention_count"],
+            updated_at=row["updated_at"],
+            preview=previews.get(row["id"], ""),
+        )
+        for row in found
+    ]
+
+
+def case_view(engine: Engine, case_id: str) -> CaseView | None:
+    store = CaseStore(engine)
+    found = store.get(case_id)
+    if found is None:
+        return None
+    view = CaseView(case=found)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(mentions, case_mentions.c.decision)
+            .join(case_mentions, case_mentions.c.mention_id == mentions.c.id)
+            .where(case_mentions.c.case_id == case_id)
+            .order_by(case_mentions.c.created_at)
+        ).mappings()
+        for row in rows:
+            payload = json.loads(row["payload"])
+            decision = row["decision"] if isinstance(row["decision"], dict) else json.loads(row["decision"])
+            view.thread.append(
+                {
+                    "id": row["id"],
+                    "source": row["source"],
+                    "author": payload.get("author", {}),
+                    "created_at": row["created_at"],
+                    "text": row["text"],
+                    "url": payload.get("url"),
+                    "lang": row["lang"],
+                    "decision": decision,
+                }
+            )
+        view.replies = [
+            dict(row)
+            for row in connection.execute(
+                select(replies).where(replies.c.case_id == case_id).order_by(replies.c.created_at)
+            ).mappings()
+        ]
+    handle = found.get("author_handle")
+    if handle:
+        view.history = [other for other in store.history(handle) if other["id"] != case_id]
+    return view
+
+
+def _newest_texts(connection: Any, case_ids: list[str]) -> dict[str, str]:
+    if not case_ids:
+        return {}
+    rows = connection.execute(
+        select(case_mentions.c.case_id, mentions.c.text)
+        .join(mentions, mentions.c.id == case_mentions.c.mention_id)
+        .where(case_mentions.c.case_id.in_(case_ids))
+        .order_by(case_mentions.c.created_at)
+    )
+    return {case_id: text for case_id, text in rows}  # the newest wins

@@ -1,0 +1,177 @@
+"""The web app through its HTTP interface (Starlette's TestClient): sign-in, roles, CSRF, escaping,
+the reply workflow, and that no secret reaches a page. The browser tests drive the same app in Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from dashboards.accounts import set_password
+from dashboards.app import create_app
+from responders.approval import ReplyStore
+from socialcare.bus.embedded import EmbeddedTransport
+from socialcare.models import ReplyApproved, decode_event
+from socialcare.settings import Settings
+from socialcare.store.mentions import MentionStore
+from socialcare.topics import REPLIES_APPROVED
+from tests.integration.test_triage_cases import file, post
+from triage.cases import CaseStore
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror="alert(1)"> see javascript:alert(2)'
+PASSWORDS = {"alice": "alice-password-1", "bob": "bob-password-22", "carol": "carol-password-333"}
+SECRETS = {
+    "secret_key": "session-signing-s3cr3t",
+    "x_consumer_secret": "consumer-s3cr3t",
+    "smtp_password": "smtp-s3cr3t",
+}
+
+
+@pytest.fixture
+def web(engine: Engine, tmp_path: Path) -> Iterator[tuple[TestClient, str, Engine]]:
+    mention = post(1, "jo", 0, text=HOSTILE).model_copy(update={"url": "javascript:alert(3)"})
+    MentionStore(engine).upsert_many([mention])
+    [decision] = file(CaseStore(engine), mention)
+    store = ReplyStore(engine)
+    for user, role in (("alice", "agent"), ("bob", "approver"), ("carol", "admin")):
+        store.add_user(user, role)  # type: ignore[arg-type]
+        set_password(engine, user, PASSWORDS[user])
+    settings = Settings.model_validate(
+        {"var_dir": tmp_path, "database_url": engine.url.render_as_string(hide_password=False), **SECRETS}
+    )
+    with TestClient(create_app(settings, engine)) as client:
+        yield client, decision.case_id, engine
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "no CSRF field in the page"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, user: str, password: str | None = None) -> str:
+    token = csrf_of(client.get("/login").text)
+    answer = client.post(
+        "/login",
+        data={"username": user, "password": password or PASSWORDS[user], "csrf": token},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    return csrf_of(client.get("/inbox").text)
+
+
+def test_pages_need_a_sign_in_and_the_api_says_401(web: tuple[TestClient, str, Engine]) -> None:
+    client, case_id, _ = web
+    page = client.get(f"/cases/{case_id}", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/login?next=/cases/")
+    assert client.get("/api/cases").status_code == 401
+    assert client.get("/inbox", follow_redirects=False).status_code == 303
+
+
+def test_sign_in_needs_the_forms_token_and_the_right_password(web: tuple[TestClient, str, Engine]) -> None:
+    client, _, _ = web
+    forged = client.post("/login", data={"username": "bob", "password": PASSWORDS["bob"], "csrf": "forged"})
+    assert forged.status_code == 403
+    token = csrf_of(client.get("/login").text)
+    wrong = client.post("/login", data={"username": "bob", "password": "not-his-password", "csrf": token})
+    assert wrong.status_code == 401 and "wrong user name or password" in wrong.text
+    unknown = client.post("/login", data={"username": "mallory", "password": "whatever-12", "csrf": token})
+    assert unknown.status_code == 401 and "wrong user name or password" in unknown.text  # no hint who exists
+
+
+def test_failed_sign_ins_are_rate_limited(web: tuple[TestClient, str, Engine]) -> None:
+    client, _, _ = web
+    token = csrf_of(client.get("/login").text)
+    for _ in range(5):
+        assert (
+            client.post("/login", data={"username": "bob", "password": "guess-123456", "csrf": token}).status_code
+            == 401
+        )
+    blocked = client.post("/login", data={"username": "bob", "password": PASSWORDS["bob"], "csrf": token})
+    assert blocked.status_code == 429 and "too many failed sign-ins" in blocked.text
+
+
+def test_a_hostile_mention_renders_as_inert_text_everywhere(web: tuple[TestClient, str, Engine]) -> None:
+    client, case_id, _ = web
+    sign_in(client, "alice")
+    for path in ("/inbox", "/inbox/rows", f"/cases/{case_id}"):
+        html = client.get(path).text
+        assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert 'href="javascript:' not in html.lower(), path
+        assert "&lt;script&gt;" in html or "&lt;script&gt;" in html.replace("&#34;", '"'), path
+    response = client.get(f"/cases/{case_id}")
+    assert "script-src" not in response.headers["content-security-policy"]  # default-src 'self' covers scripts
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_every_api_route_refuses_the_wrong_role_and_a_missing_token(web: tuple[TestClient, str, Engine]) -> None:
+    client, case_id, engine = web
+    token = sign_in(client, "alice")
+    created = client.post(f"/api/cases/{case_id}/replies", json={"text": "Hi Jo, here is how we can fix this."})
+    assert created.status_code == 403  # no CSRF header
+    headers = {"x-csrf-token": client.get("/api/me").json()["csrf_token"]}
+    assert headers["x-csrf-token"] == token
+    reply = client.post(
+        f"/api/cases/{case_id}/replies", json={"text": "Hi Jo, here is how we can fix this."}, headers=headers
+    )
+    assert reply.status_code == 201, reply.text
+    reply_id = reply.json()["id"]
+    assert (
+        client.post(f"/api/replies/{reply_id}/submit", json={}, headers=headers).json()["status"] == "pending_approval"
+    )
+    refused = client.post(f"/api/replies/{reply_id}/approve", json={}, headers=headers)
+    assert refused.status_code == 403 and "agent" in refused.json()["detail"]
+    audit = ReplyStore(engine).audit(reply_id)
+    assert ("alice", "approve", "refused") in [(row["actor"], row["action"], row["outcome"]) for row in audit]
+
+    client.post("/logout", data={"csrf": token})
+    headers = {"x-csrf-token": sign_in(client, "bob")}
+    assert client.post(f"/api/replies/{reply_id}/approve", json={}).status_code == 403  # token missing
+    approved = client.post(f"/api/replies/{reply_id}/approve", json={}, headers=headers)
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    [event] = [decode_event(ReplyApproved, r.value) for r in EmbeddedTransport(engine).read(REPLIES_APPROVED, 10)]
+    assert (event.reply_id, event.approved_by) == (reply_id, "bob")
+
+
+def test_drafting_and_approving_through_the_pages(web: tuple[TestClient, str, Engine]) -> None:
+    client, case_id, engine = web
+    token = sign_in(client, "alice")
+    page = client.post(f"/cases/{case_id}/replies", data={"csrf": token, "situation": "general"})
+    assert page.status_code == 200 and "Submit for approval" in page.text  # followed to the case page
+    [reply] = ReplyStore(engine).recent()
+    assert reply.author == "alice" and reply.text  # drafted from the template
+    client.post(f"/replies/{reply.id}/submit", data={"csrf": token})
+    mine = client.get(f"/cases/{case_id}").text
+    assert "Approve and post" not in mine  # an agent is not offered approval
+    forged = client.post(f"/replies/{reply.id}/approve", data={"csrf": "forged"})
+    assert forged.status_code == 403
+
+    client.post("/logout", data={"csrf": token})
+    token = sign_in(client, "bob")
+    assert "Approve and post" in client.get(f"/cases/{case_id}").text
+    done = client.post(f"/replies/{reply.id}/approve", data={"csrf": token})
+    assert done.status_code == 200 and "approved by bob" in done.text
+
+
+def test_no_secret_reaches_a_page_or_the_api_schema(web: tuple[TestClient, str, Engine]) -> None:
+    client, case_id, _ = web
+    pages = [client.get("/login").text, client.get("/api/openapi.json").text]
+    sign_in(client, "carol")
+    pages += [client.get(path).text for path in ("/inbox", f"/cases/{case_id}", "/api/me", "/api/cases")]
+    for secret in SECRETS.values():
+        assert all(secret not in page for page in pages)
+    assert all(password not in page for page in pages for password in PASSWORDS.values())
+
+
+def test_the_api_is_documented(web: tuple[TestClient, str, Engine]) -> None:
+    client, _, _ = web
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {"/api/me", "/api/cases", "/api/cases/{case_id}", "/api/replies", "/api/replies/{reply_id}/{action}"} <= set(
+        paths
+    )
+    assert not any(path.startswith("/login") for path in paths)  # pages are not API
