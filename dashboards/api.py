@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from dashboards.actions import ACTIONS, draft_reply, reply_action
 from dashboards.deps import Services, User, api_csrf, api_user, services
+from dashboards.pr_board import BoardCase, acknowledge_case, assign_case, board_cases, recent_spikes
 from dashboards.queries import DEPARTMENTS, InboxRow, case_view, inbox
 from responders.approval import Reply
 
@@ -95,3 +96,30 @@ def act_on_reply(app: App, user: SignedIn, reply_id: str, action: str, body: Act
     if action not in ACTIONS:
         raise HTTPException(404, f"no action {action!r}; one of {', '.join(ACTIONS)}")
     return ReplyOut.of(reply_action(app, user, reply_id, action, text=body.text, reason=body.reason))
+
+
+class AssignIn(BaseModel):
+    assignee: str
+
+
+@router.get("/pr/cases")
+def pr_cases(app: App, user: SignedIn) -> list[BoardCase]:
+    """Open cases PR must see (P1, routed to PR or PR copied), unacknowledged first."""
+    return board_cases(app.engine)
+
+
+@router.get("/pr/spikes")
+def pr_spikes(app: App, user: SignedIn) -> list[dict[str, Any]]:
+    """Spike alerts of the last seven days, newest first."""
+    return recent_spikes(app.engine)
+
+
+@router.post("/cases/{case_id}/acknowledge", dependencies=[Depends(api_csrf)], status_code=204)
+def api_acknowledge_case(app: App, user: SignedIn, case_id: str) -> None:
+    acknowledge_case(app.engine, case_id, user.id)
+
+
+@router.post("/cases/{case_id}/assign", dependencies=[Depends(api_csrf)], status_code=204)
+def api_assign_case(app: App, user: SignedIn, case_id: str, body: AssignIn) -> None:
+    """Approvers and admins assign anyone; an agent can only take the case themselves."""
+    assign_case(app.engine, case_id, body.assignee, user.id, user.role)

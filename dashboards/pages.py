@@ -6,6 +6,7 @@ mention's text or URL can hold ``<script>``, event handlers or ``javascript:`` a
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -17,7 +18,8 @@ from fastapi.templating import Jinja2Templates
 from dashboards.accounts import authenticate
 from dashboards.actions import ACTIONS, draft_reply, reply_action
 from dashboards.deps import Services, User, check_csrf, page_user, services, signed_in
-from dashboards.queries import DEPARTMENTS, case_view, inbox
+from dashboards.pr_board import acknowledge_case, acknowledge_spike, assign_case, board_cases, recent_spikes
+from dashboards.queries import DEPARTMENTS, case_view, inbox, user_names
 from dashboards.security import new_csrf_token
 
 router = APIRouter(include_in_schema=False)
@@ -148,6 +150,62 @@ def reply_page_action(
         raise HTTPException(404, f"no action {action!r}")
     reply = reply_action(app, user, reply_id, action, text=text, reason=reason)
     return RedirectResponse(f"/cases/{reply.case_id}#replies", status_code=303)
+
+
+# PR board ----------------------------------------------------------------------------------------------
+@router.get("/pr")
+def pr_page(request: Request, app: App, user: SignedIn) -> HTMLResponse:
+    return render(request, "pr.html", **_board(app))
+
+
+@router.get("/pr/rows/{part}")
+def pr_rows(request: Request, app: App, user: SignedIn, part: str) -> HTMLResponse:
+    """One of the board's tables alone (``cases`` or ``spikes``), for the page's refresh."""
+    if part not in {"cases", "spikes"}:
+        raise HTTPException(404, f"no board part {part!r}")
+    return render(request, f"_pr_{part}.html", **_board(app))
+
+
+@router.post("/pr/cases/{case_id}/acknowledge")
+def pr_acknowledge_case(
+    request: Request, app: App, user: SignedIn, case_id: str, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    check_csrf(request, csrf)
+    acknowledge_case(app.engine, case_id, user.id)
+    return RedirectResponse("/pr", status_code=303)
+
+
+@router.post("/pr/cases/{case_id}/assign")
+def pr_assign_case(
+    request: Request,
+    app: App,
+    user: SignedIn,
+    case_id: str,
+    assignee: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    assign_case(app.engine, case_id, assignee, user.id, user.role)
+    return RedirectResponse("/pr", status_code=303)
+
+
+@router.post("/pr/spikes/acknowledge")
+def pr_acknowledge_spike(
+    request: Request,
+    app: App,
+    user: SignedIn,
+    key: Annotated[str, Form()],
+    series: Annotated[str, Form()],
+    at: Annotated[datetime, Form()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    acknowledge_spike(app.engine, key, series, at, user.id)
+    return RedirectResponse("/pr", status_code=303)
+
+
+def _board(app: Services) -> dict[str, Any]:
+    return {"board": board_cases(app.engine), "spikes": recent_spikes(app.engine), "people": user_names(app.engine)}
 
 
 def _local(target: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, case, select
 
-from socialcare.store.schema import case_mentions, cases, mentions, replies
+from socialcare.store.schema import case_mentions, cases, mentions, replies, users
 from triage.cases import CaseStore
 
 DEPARTMENTS = ("customer_service", "engineering", "it", "sales", "pr")
@@ -123,3 +123,8 @@ def _newest_texts(connection: Any, case_ids: list[str]) -> dict[str, str]:
         .order_by(case_mentions.c.created_at)
     )
     return {case_id: text for case_id, text in rows}  # the newest wins
+
+
+def user_names(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return [str(name) for name in connection.execute(select(users.c.id).order_by(users.c.id)).scalars()]

@@ -122,6 +122,8 @@ cases = Table(
     Column("first_responded_at", UtcDateTime(), doc="when the brand first answered (set by the responders)"),
     Column("first_response_sla", String(16), nullable=False, doc="ok, near or breached: the last state alerted"),
     Column("resolution_sla", String(16), nullable=False, doc="ok, near or breached: the last state alerted"),
+    Column("acknowledged_by", String(200), doc="who on the PR board took note of it"),
+    Column("acknowledged_at", UtcDateTime()),
     Index(None, "author_key", "updated_at"),
     Index(None, "author_handle"),
     Index(None, "status", "priority"),
@@ -170,6 +172,8 @@ spike_alerts = Table(
     Column("observed", Integer, nullable=False),
     Column("expected", Float, nullable=False),
     Column("z", Float, nullable=False),
+    Column("acknowledged_by", String(200), doc="who on the PR board took note of it"),
+    Column("acknowledged_at", UtcDateTime()),
 )
 
 # Responders: users and roles, replies with their approval state, and the append-only audit log.

@@ -175,3 +175,57 @@ def test_the_api_is_documented(web: tuple[TestClient, str, Engine]) -> None:
         paths
     )
     assert not any(path.startswith("/login") for path in paths)  # pages are not API
+
+
+def test_the_pr_board_shows_high_risk_cases_and_spikes_with_acknowledge_and_assign(
+    web: tuple[TestClient, str, Engine],
+) -> None:
+    from sqlalchemy import insert
+
+    from socialcare.models import utcnow
+    from socialcare.store.schema import spike_alerts
+
+    client, _, engine = web
+    urgent = post(
+        7, "kim", 1, text="@Lumora your heater caught fire, my lawyer will call", risk="high", risk_score=0.95
+    )
+    MentionStore(engine).upsert_many([urgent])
+    [decision] = file(CaseStore(engine), urgent)
+    spike_at = utcnow().replace(microsecond=0)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(spike_alerts).values(
+                key="Lumora", series="negative", at=spike_at, window_min=60, observed=42, expected=6.5, z=7.1
+            )
+        )
+    token = sign_in(client, "alice")
+    board = client.get("/pr").text
+    assert decision.case_id in board and "heater caught fire" in board and "42" in board
+    assert client.get("/pr/rows/cases").text.count("data-case-id") >= 1
+
+    client.post(f"/pr/cases/{decision.case_id}/acknowledge", data={"csrf": token})
+    assert "seen by alice" in client.get("/pr/rows/cases").text
+    refused = client.post(f"/pr/cases/{decision.case_id}/assign", data={"csrf": token, "assignee": "bob"})
+    assert refused.status_code == 403 and "an agent can take a case" in refused.text
+    client.post(f"/pr/cases/{decision.case_id}/assign", data={"csrf": token, "assignee": "alice"})
+    assert CaseStore(engine).get(decision.case_id)["assignee"] == "alice"  # type: ignore[index]
+    client.post(
+        "/pr/spikes/acknowledge",
+        data={"csrf": token, "key": "Lumora", "series": "negative", "at": spike_at.isoformat()},
+    )
+    assert "seen by alice" in client.get("/pr/rows/spikes").text
+
+    headers = {"x-csrf-token": token}
+    assert (
+        client.post(f"/api/cases/{decision.case_id}/assign", json={"assignee": "bob"}, headers=headers).status_code
+        == 403
+    )
+    client.post("/logout", data={"csrf": token})
+    headers = {"x-csrf-token": sign_in(client, "bob")}
+    assert (
+        client.post(f"/api/cases/{decision.case_id}/assign", json={"assignee": "carol"}, headers=headers).status_code
+        == 204
+    )
+    assert CaseStore(engine).get(decision.case_id)["assignee"] == "carol"  # type: ignore[index]
+    [spike] = client.get("/api/pr/spikes").json()
+    assert (spike["acknowledged_by"], spike["observed"]) == ("alice", 42)

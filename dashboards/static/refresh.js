@@ -1,0 +1,15 @@
+// Keeps live tables current without a reload: every tbody with data-refresh-url is re-fetched every
+// 10 seconds. The rows come server-rendered and escaped, like the page itself.
+(function () {
+  "use strict";
+  var bodies = document.querySelectorAll("tbody[data-refresh-url]");
+  function refresh(body) {
+    fetch(body.getAttribute("data-refresh-url"), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) { if (html !== null) { body.innerHTML = html; } })
+      .catch(function () { /* offline for a moment: try again at the next tick */ });
+  }
+  if (bodies.length) {
+    window.setInterval(function () { bodies.forEach(refresh); }, 10000);
+  }
+})();
