@@ -73,10 +73,18 @@ def _respond(runtime: Runtime) -> Stage[Any]:
     return RespondStage(delivery)
 
 
+def _index(runtime: Runtime) -> Stage[Any]:
+    from dashboards.search.factory import search_index_from_settings
+    from dashboards.search.stage import IndexStage
+
+    return IndexStage(search_index_from_settings(runtime.settings, runtime.engine))
+
+
 STAGES: dict[str, StageFactory] = {
     "store": _store,
     "enrich": _enrich,
     "triage": _triage,
+    "index": _index,
     "spikes": _spikes,
     "respond": _respond,
 }

@@ -264,3 +264,57 @@ log_offsets = Table(
     Column("next_offset", BigInteger, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+# The SQL search index (dashboards.search): documents, their hashtags and terms, and hourly rollups.
+search_docs = Table(
+    "search_docs",
+    metadata,
+    Column("id", String(200), primary_key=True, doc="the mention id: re-indexing overwrites"),
+    Column("brand", String(200), nullable=False, doc="'(none)' for a mention of no monitored brand"),
+    Column("source", String(32), nullable=False),
+    Column("lang", String(16), nullable=False, doc="'und' when unknown"),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("hour", UtcDateTime(), nullable=False, doc="created_at truncated to the hour: the rollup bucket"),
+    Column("sentiment", String(16), nullable=False),
+    Column("risk_level", String(16), nullable=False),
+    Column("department", String(32), nullable=False),
+    Column("author_handle", String(200)),
+    Column("text", Text, nullable=False, doc="the redacted text"),
+    Index("ix_search_docs_hour", "hour"),
+    Index("ix_search_docs_brand_created_at", "brand", "created_at"),
+)
+
+search_tokens = Table(
+    "search_tokens",
+    metadata,
+    Column("mention_id", String(200), primary_key=True),
+    Column("kind", String(8), primary_key=True, doc="hashtag or term"),
+    Column("token", String(200), primary_key=True),
+    Column("hour", UtcDateTime(), nullable=False),
+    Index("ix_search_tokens_hour", "hour"),
+)
+
+trend_hours = Table(
+    "trend_hours",
+    metadata,
+    Column("hour", UtcDateTime(), primary_key=True),
+    Column("brand", String(200), primary_key=True),
+    Column("source", String(32), primary_key=True),
+    Column("lang", String(16), primary_key=True),
+    Column("mentions", Integer, nullable=False),
+    Column("positive", Integer, nullable=False),
+    Column("neutral", Integer, nullable=False),
+    Column("negative", Integer, nullable=False),
+)
+
+token_hours = Table(
+    "token_hours",
+    metadata,
+    Column("hour", UtcDateTime(), primary_key=True),
+    Column("brand", String(200), primary_key=True),
+    Column("source", String(32), primary_key=True),
+    Column("lang", String(16), primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("token", String(200), primary_key=True),
+    Column("mentions", Integer, nullable=False),
+)

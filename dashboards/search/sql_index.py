@@ -1,0 +1,221 @@
+"""The SQL adapter of the search index (SQLite or PostgreSQL): documents and tokens, and hourly rollups.
+
+Indexing a batch upserts its documents, replaces their tokens, then recomputes the rollup rows of the
+hours the batch touched from the documents themselves, so re-indexing is idempotent and the rollups
+never drift. The trend queries read only the rollups: thousands of rows for a quarter, however many
+mentions it had. :class:`NaiveSqlQueries` answers the same questions from the documents, as a baseline.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, delete, func, insert, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from dashboards.search.docs import IndexDoc
+from dashboards.search.port import Interval, TokenKind, TrendFilter, VolumePoint
+from socialcare.store.db import upsert
+from socialcare.store.schema import search_docs, search_tokens, token_hours, trend_hours
+
+
+class SqlSearchIndex:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # writing ------------------------------------------------------------------------------------------
+    def index(self, docs: Sequence[IndexDoc]) -> None:
+        if not docs:
+            return
+        ids = [doc.id for doc in docs]
+        with self.engine.begin() as connection:
+            old_hours = set(connection.execute(select(search_docs.c.hour).where(search_docs.c.id.in_(ids))).scalars())
+            upsert(connection, search_docs, [_doc_row(doc) for doc in docs], key=["id"])
+            connection.execute(delete(search_tokens).where(search_tokens.c.mention_id.in_(ids)))
+            tokens = {
+                (doc.id, kind, token): doc.hour
+                for doc in docs
+                for kind, values in (("hashtag", doc.hashtags), ("term", doc.terms))
+                for token in values
+            }
+            if tokens:
+                connection.execute(
+                    insert(search_tokens),
+                    [{"mention_id": m, "kind": k, "token": t, "hour": hour} for (m, k, t), hour in tokens.items()],
+                )
+            self._roll_up(connection, old_hours | {doc.hour for doc in docs})
+
+    def rebuild_rollups(self, start: datetime, end: datetime) -> int:
+        """Recompute the rollups of every hour in [start, end) from the documents; returns the hours."""
+        with self.engine.begin() as connection:
+            hours = set(
+                connection.execute(
+                    select(search_docs.c.hour).where(search_docs.c.hour >= start, search_docs.c.hour < end).distinct()
+                ).scalars()
+            )
+            connection.execute(delete(trend_hours).where(trend_hours.c.hour >= start, trend_hours.c.hour < end))
+            connection.execute(delete(token_hours).where(token_hours.c.hour >= start, token_hours.c.hour < end))
+            self._roll_up(connection, hours)
+        return len(hours)
+
+    @staticmethod
+    def _roll_up(connection: Any, hours: Iterable[datetime]) -> None:
+        hours = sorted(set(hours))
+        if not hours:
+            return
+        connection.execute(delete(trend_hours).where(trend_hours.c.hour.in_(hours)))
+        connection.execute(delete(token_hours).where(token_hours.c.hour.in_(hours)))
+        d = search_docs.c
+        dims = (d.hour, d.brand, d.source, d.lang)
+        counts = (
+            select(
+                *dims,
+                func.count().label("mentions"),
+                *(
+                    func.sum(case((d.sentiment == label, 1), else_=0)).label(label)
+                    for label in ("positive", "neutral", "negative")
+                ),
+            )
+            .where(d.hour.in_(hours))
+            .group_by(*dims)
+        )
+        connection.execute(
+            insert(trend_hours).from_select(
+                ["hour", "brand", "source", "lang", "mentions", "positive", "neutral", "negative"], counts
+            )
+        )
+        t = search_tokens.c
+        tokens = (
+            select(*dims, t.kind, t.token, func.count().label("mentions"))
+            .join_from(search_tokens, search_docs, d.id == t.mention_id)
+            .where(t.hour.in_(hours))
+            .group_by(*dims, t.kind, t.token)
+        )
+        connection.execute(
+            insert(token_hours).from_select(["hour", "brand", "source", "lang", "kind", "token", "mentions"], tokens)
+        )
+
+    # reading ------------------------------------------------------------------------------------------
+    def volume(self, trend: TrendFilter, interval: Interval) -> list[VolumePoint]:
+        r = trend_hours.c
+        query = (
+            select(r.hour, func.sum(r.mentions), func.sum(r.positive), func.sum(r.neutral), func.sum(r.negative))
+            .where(_where(r, trend))
+            .group_by(r.hour)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return bucketed(((hour, mentions, pos, neu, neg) for hour, mentions, pos, neu, neg in rows), interval)
+
+    def share_of_voice(self, trend: TrendFilter) -> dict[str, int]:
+        r = trend_hours.c
+        total = func.sum(r.mentions)
+        query = select(r.brand, total).where(_where(r, trend)).group_by(r.brand).order_by(total.desc(), r.brand)
+        with self.engine.connect() as connection:
+            return {brand: int(count) for brand, count in connection.execute(query)}
+
+    def top_tokens(self, trend: TrendFilter, kind: TokenKind, limit: int = 20) -> list[tuple[str, int]]:
+        r = token_hours.c
+        total = func.sum(r.mentions)
+        query = (
+            select(r.token, total)
+            .where(_where(r, trend), r.kind == kind)
+            .group_by(r.token)
+            .order_by(total.desc(), r.token)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [(token, int(count)) for token, count in connection.execute(query)]
+
+
+class NaiveSqlQueries:
+    """The same trend answers computed from the documents at query time: the benchmark's baseline."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def volume(self, trend: TrendFilter, interval: Interval) -> list[VolumePoint]:
+        d = search_docs.c
+        query = select(d.hour, d.sentiment).where(_where(d, trend, column="created_at"))
+        per_hour: dict[datetime, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        with self.engine.connect() as connection:
+            for hour, sentiment in connection.execute(query):
+                counts = per_hour[hour]
+                counts[0] += 1
+                counts[1 + ("positive", "neutral", "negative").index(sentiment)] += 1
+        return bucketed(((hour, c[0], c[1], c[2], c[3]) for hour, c in per_hour.items()), interval)
+
+    def share_of_voice(self, trend: TrendFilter) -> dict[str, int]:
+        d = search_docs.c
+        total = func.count()
+        query = (
+            select(d.brand, total)
+            .where(_where(d, trend, column="created_at"))
+            .group_by(d.brand)
+            .order_by(total.desc(), d.brand)
+        )
+        with self.engine.connect() as connection:
+            return {brand: int(count) for brand, count in connection.execute(query)}
+
+    def top_tokens(self, trend: TrendFilter, kind: TokenKind, limit: int = 20) -> list[tuple[str, int]]:
+        d, t = search_docs.c, search_tokens.c
+        total = func.count()
+        query = (
+            select(t.token, total)
+            .join_from(search_tokens, search_docs, d.id == t.mention_id)
+            .where(_where(d, trend, column="created_at"), t.kind == kind)
+            .group_by(t.token)
+            .order_by(total.desc(), t.token)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [(token, int(count)) for token, count in connection.execute(query)]
+
+
+def bucketed(rows: Iterable[tuple[datetime, Any, Any, Any, Any]], interval: Interval) -> list[VolumePoint]:
+    """Hourly counts summed into ``interval`` buckets, oldest first."""
+    buckets: dict[datetime, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for hour, *counts in rows:
+        key = hour if interval == "hour" else hour.replace(hour=0)
+        for i, count in enumerate(counts):
+            buckets[key][i] += int(count or 0)
+    return [VolumePoint(key, *counts) for key, counts in sorted(buckets.items())]
+
+
+def _where(columns: Any, trend: TrendFilter, column: str = "hour") -> ColumnElement[bool]:
+    """The filter on a table with brand, source, lang and a time column (rollups: the hour bucket).
+
+    Rollups are hourly, so their range is whole hours: ``start`` is rounded down and ``end`` up."""
+    time = getattr(columns, column)
+    start, end = trend.start, trend.end
+    if column == "hour":
+        start = start.replace(minute=0, second=0, microsecond=0)
+        if end != end.replace(minute=0, second=0, microsecond=0):
+            end = end.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    conditions: list[ColumnElement[bool]] = [time >= start, time < end]
+    if trend.brands:
+        conditions.append(columns.brand.in_(trend.brands))
+    if trend.source:
+        conditions.append(columns.source == trend.source)
+    if trend.lang:
+        conditions.append(columns.lang == trend.lang)
+    return and_(*conditions)
+
+
+def _doc_row(doc: IndexDoc) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "brand": doc.brand,
+        "source": doc.source,
+        "lang": doc.lang,
+        "created_at": doc.created_at,
+        "hour": doc.hour,
+        "sentiment": doc.sentiment,
+        "risk_level": doc.risk_level,
+        "department": doc.department,
+        "author_handle": doc.author_handle,
+        "text": doc.text,
+    }
