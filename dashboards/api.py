@@ -14,6 +14,7 @@ from dashboards.actions import ACTIONS, draft_reply, reply_action
 from dashboards.deps import Services, User, api_csrf, api_user, services
 from dashboards.pr_board import BoardCase, acknowledge_case, assign_case, board_cases, recent_spikes
 from dashboards.queries import DEPARTMENTS, InboxRow, case_view, inbox
+from dashboards.trends import compute
 from responders.approval import Reply
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -123,3 +124,20 @@ def api_acknowledge_case(app: App, user: SignedIn, case_id: str) -> None:
 def api_assign_case(app: App, user: SignedIn, case_id: str, body: AssignIn) -> None:
     """Approvers and admins assign anyone; an agent can only take the case themselves."""
     assign_case(app.engine, case_id, body.assignee, user.id, user.role)
+
+
+@router.get("/trends")
+def api_trends(request: Request, app: App, user: SignedIn) -> dict[str, Any]:
+    """Every trend view under one filter: ``brand``, ``source``, ``lang``, ``start`` and ``end`` (dates,
+    inclusive), ``interval`` (hour or day). The default range is the week up to the newest mention."""
+    found = compute(app.search_index(), app.engine, request.query_params)
+    return {
+        "start": found.query.first_day.isoformat(),
+        "end": found.query.last_day.isoformat(),
+        "interval": found.query.interval,
+        "volume": found.volume,
+        "share_of_voice": [{"brand": b, "mentions": c, "percent": round(p, 1)} for b, c, p in found.share],
+        "hashtags": found.hashtags,
+        "terms": found.terms,
+        "spikes": found.spikes,
+    }

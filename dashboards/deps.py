@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine, select
 
+from dashboards.search.port import SearchIndex
 from dashboards.security import same_token
 from responders.approval import ReplyStore
 from socialcare.bus.base import Transport
@@ -40,7 +41,16 @@ class Services:
         self.engine = engine
         self.replies = ReplyStore(engine)
         self._transport: Transport | None = None
+        self._search_index: SearchIndex | None = None
         self._lock = threading.Lock()
+
+    def search_index(self) -> SearchIndex:
+        with self._lock:
+            if self._search_index is None:
+                from dashboards.search.factory import search_index_from_settings
+
+                self._search_index = search_index_from_settings(self.settings, self.engine)
+            return self._search_index
 
     def transport(self) -> Transport:
         with self._lock:

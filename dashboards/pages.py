@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,10 +17,12 @@ from fastapi.templating import Jinja2Templates
 
 from dashboards.accounts import authenticate
 from dashboards.actions import ACTIONS, draft_reply, reply_action
+from dashboards.charts import stacked_bars
 from dashboards.deps import Services, User, check_csrf, page_user, services, signed_in
 from dashboards.pr_board import acknowledge_case, acknowledge_spike, assign_case, board_cases, recent_spikes
 from dashboards.queries import DEPARTMENTS, case_view, inbox, user_names
 from dashboards.security import new_csrf_token
+from dashboards.trends import VIEWS, bucket_label, compute, csv_of
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -150,6 +152,33 @@ def reply_page_action(
         raise HTTPException(404, f"no action {action!r}")
     reply = reply_action(app, user, reply_id, action, text=text, reason=reason)
     return RedirectResponse(f"/cases/{reply.case_id}#replies", status_code=303)
+
+
+# trends ------------------------------------------------------------------------------------------------
+@router.get("/trends")
+def trends_page(request: Request, app: App, user: SignedIn) -> HTMLResponse:
+    found = compute(app.search_index(), app.engine, request.query_params)
+    interval = found.query.interval
+    volume = stacked_bars([(bucket_label(p, interval), [p.mentions]) for p in found.volume], ("mentions",))
+    sentiment = stacked_bars(
+        [(bucket_label(p, interval), [p.positive, p.neutral, p.negative]) for p in found.volume],
+        ("positive", "neutral", "negative"),
+    )
+    export = urlencode({key: value for key, value in request.query_params.items() if key != "view"})
+    return render(request, "trends.html", trends=found, volume=volume, sentiment=sentiment, export=export)
+
+
+@router.get("/trends/export.csv")
+def trends_export(request: Request, app: App, user: SignedIn, view: str = "volume") -> Response:
+    if view not in VIEWS:
+        raise HTTPException(404, f"no view {view!r}; one of {', '.join(VIEWS)}")
+    found = compute(app.search_index(), app.engine, request.query_params)
+    name = f"socialcare-{view}-{found.query.first_day}-{found.query.last_day}.csv"
+    return Response(
+        csv_of(found, view),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
 
 
 # PR board ----------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboards.search.docs import IndexDoc
-from dashboards.search.port import Interval, TokenKind, TrendFilter, VolumePoint
+from dashboards.search.port import Facets, Interval, TokenKind, TrendFilter, VolumePoint
 from socialcare.errors import ConfigError, MissingExtraError
 from socialcare.settings import Settings
 
@@ -82,6 +82,19 @@ class ElasticSearchIndex:
         field = "hashtags" if kind == "hashtag" else "terms"
         answer = self._aggregate(trend, {"tokens": {"terms": {"field": field, "size": limit, "order": _ORDER}}})
         return [(item["key"], item["doc_count"]) for item in answer["tokens"]["buckets"]]
+
+    def facets(self) -> Facets:
+        aggs: dict[str, Any] = {
+            name: {"terms": {"field": name, "size": 200, "order": {"_key": "asc"}}}
+            for name in ("brand", "source", "lang")
+        }
+        aggs["newest"] = {"max": {"field": "created_at"}}
+        answer = self.client.search(index=self.index_name, size=0, aggs=aggs)["aggregations"]
+        newest = answer["newest"].get("value")
+        brands, sources, languages = (
+            tuple(str(i["key"]) for i in answer[n]["buckets"]) for n in ("brand", "source", "lang")
+        )
+        return Facets(brands, sources, languages, datetime.fromtimestamp(newest / 1000, UTC) if newest else None)
 
     def _aggregate(self, trend: TrendFilter, aggs: dict[str, Any]) -> dict[str, Any]:
         answer = self.client.search(index=self.index_name, size=0, query=_query(trend), aggs=aggs)

@@ -45,3 +45,14 @@ class SearchIndex(Protocol):
 
     def top_tokens(self, trend: TrendFilter, kind: TokenKind, limit: int = 20) -> list[tuple[str, int]]:
         """The most frequent hashtags or terms, with the number of mentions holding each."""
+
+    def facets(self) -> Facets:
+        """The brands, sources and languages indexed, and the time of the newest mention."""
+
+
+@dataclass(frozen=True)
+class Facets:
+    brands: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    newest: datetime | None = None

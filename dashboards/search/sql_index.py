@@ -17,7 +17,7 @@ from sqlalchemy import Engine, and_, case, delete, func, insert, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboards.search.docs import IndexDoc
-from dashboards.search.port import Interval, TokenKind, TrendFilter, VolumePoint
+from dashboards.search.port import Facets, Interval, TokenKind, TrendFilter, VolumePoint
 from socialcare.store.db import upsert
 from socialcare.store.schema import search_docs, search_tokens, token_hours, trend_hours
 
@@ -129,6 +129,16 @@ class SqlSearchIndex:
         )
         with self.engine.connect() as connection:
             return [(token, int(count)) for token, count in connection.execute(query)]
+
+    def facets(self) -> Facets:
+        r = trend_hours.c
+        with self.engine.connect() as connection:
+            values = [
+                tuple(str(v) for v in connection.execute(select(column).distinct().order_by(column)).scalars())
+                for column in (r.brand, r.source, r.lang)
+            ]
+            newest = connection.execute(select(func.max(search_docs.c.created_at))).scalar_one_or_none()
+        return Facets(values[0], values[1], values[2], newest)
 
 
 class NaiveSqlQueries:

@@ -137,3 +137,10 @@ def test_the_sql_rollups_answer_as_the_naive_queries_do(engine: Engine) -> None:
             assert index.top_tokens(trend, kind) == naive.top_tokens(trend, kind)  # type: ignore[arg-type]
     assert index.rebuild_rollups(T0, T0 + timedelta(days=2)) == 4
     assert index.volume(DAY, "day") == naive.volume(DAY, "day")
+
+
+def test_facets_name_what_is_indexed(search_index: Any) -> None:
+    facets = filled(search_index).facets()
+    assert facets.brands == ("Brightnest", "Lumora")
+    assert facets.sources == ("reddit", "x") and facets.languages == ("en", "ja")
+    assert facets.newest == T0 + timedelta(minutes=60 * 30)

@@ -1,5 +1,6 @@
 """In Chromium: an agent signs in, triages a case and drafts a reply; a second person approves it; the
-responder posts it with the dry-run poster; the case shows it posted. Screenshots at each step."""
+responder posts it with the dry-run poster; the case shows it posted; the trends page draws its charts.
+Screenshots at each step."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from sqlalchemy import Engine
 
 from dashboards.accounts import set_password
 from dashboards.app import create_app
+from dashboards.search.docs import doc_of
+from dashboards.search.sql_index import SqlSearchIndex
 from responders.approval import ReplyStore
 from responders.delivery import Delivery
 from responders.posters.dry_run import DryRunPoster
@@ -37,6 +40,11 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Engine, str]]:
     urgent = post(1, "jo", 0, text=f"@Lumora {HOSTILE}", risk="high", risk_score=0.9)
     calm = post(2, "sam", 5, text="@Lumora how do I change my delivery address?")
     MentionStore(engine).upsert_many([urgent, calm])
+    trend_sample = [urgent, calm] + [
+        post(10 + n, f"fan{n}", 60 * n, text=f"@Lumora loving the new heater #cozy {n}", sentiment="positive")
+        for n in range(12)
+    ]
+    SqlSearchIndex(engine).index([doc_of(m.model_copy(update={"hashtags": ("#cozy",)})) for m in trend_sample])
     [decision, _] = file(CaseStore(engine), urgent, calm)
     store = ReplyStore(engine)
     for user, role in (("alice", "agent"), ("bob", "approver")):
@@ -98,5 +106,18 @@ def test_sign_in_triage_draft_approve_and_post(browser: Any, site: tuple[str, En
     page.wait_for_selector(".reply.status-posted")
     assert "Posted as dry-run-" in page.locator(".reply .posted").inner_text()
     page.screenshot(path=str(artifacts / "04-posted.png"), full_page=True)
+
+    page.click("nav a:has-text('Trends')")
+    page.wait_for_url(f"{base_url}/trends")
+    assert page.locator("#volume svg rect").count() >= 1  # the week, one bar per day
+    day = page.locator("input[name=end]").input_value()
+    page.fill("input[name=start]", day)  # one day: one bar per hour
+    page.click("button:has-text('Show')")
+    page.wait_for_url("**/trends?*")
+    assert page.locator("#volume svg rect").count() >= 12
+    assert page.locator("#sentiment svg rect").count() >= 12
+    assert "#cozy" in page.locator("#hashtags").inner_text()
+    assert "Lumora" in page.locator("#share").inner_text()
+    page.screenshot(path=str(artifacts / "05-trends.png"), full_page=True)
     assert dialogs == []  # no script from the mention ever ran
     context.close()

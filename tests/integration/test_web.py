@@ -15,7 +15,7 @@ from dashboards.accounts import set_password
 from dashboards.app import create_app
 from responders.approval import ReplyStore
 from socialcare.bus.embedded import EmbeddedTransport
-from socialcare.models import ReplyApproved, decode_event
+from socialcare.models import EnrichedMention, ReplyApproved, decode_event
 from socialcare.settings import Settings
 from socialcare.store.mentions import MentionStore
 from socialcare.topics import REPLIES_APPROVED
@@ -229,3 +229,49 @@ def test_the_pr_board_shows_high_risk_cases_and_spikes_with_acknowledge_and_assi
     assert CaseStore(engine).get(decision.case_id)["assignee"] == "carol"  # type: ignore[index]
     [spike] = client.get("/api/pr/spikes").json()
     assert (spike["acknowledged_by"], spike["observed"]) == ("alice", 42)
+
+
+def test_the_trends_page_draws_charts_filters_and_exports_csv(web: tuple[TestClient, str, Engine]) -> None:
+    from dashboards.search.docs import doc_of
+    from dashboards.search.sql_index import SqlSearchIndex
+
+    client, _, engine = web
+
+    def tagged(mention: EnrichedMention) -> EnrichedMention:  # as enrichment fills them in
+        return mention.model_copy(update={"hashtags": tuple(re.findall(r"#\w+", mention.text))})
+
+    mentions = [
+        tagged(post(20, "a", 0, text="@Lumora heater broke #fail", sentiment="negative")),
+        tagged(post(21, "b", 90, text="@Lumora heater works great #love", sentiment="positive")),
+        tagged(post(22, "c", 60 * 26, text="=HYPERLINK(evil) heater #fail")),
+    ]
+    competitor = post(23, "d", 30, text="Brightnest is fine").model_copy(update={"brand": "Brightnest"})
+    SqlSearchIndex(engine).index([doc_of(m) for m in [*mentions, competitor]])
+    sign_in(client, "alice")
+    page = client.get("/trends").text
+    assert page.count("<rect") >= 3 and "Share of voice" in page and "#fail" in page
+    assert "Lumora" in page and "Brightnest" in page
+    one_brand = client.get("/trends", params={"brand": "Brightnest"}).text
+    assert "#fail" not in one_brand.split('id="hashtags"')[1].split("</section>")[0]
+
+    exported = client.get("/trends/export.csv", params={"view": "terms"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert "attachment" in exported.headers["content-disposition"]
+    lines = exported.text.splitlines()
+    assert lines[0] == "term,mentions" and lines[1] == "heater,3"
+    assert "'=" not in exported.text or "hyperlink" not in exported.text  # terms are words, never formulas
+    volume = client.get("/trends/export.csv", params={"view": "volume", "interval": "day"}).text.splitlines()
+    assert volume[0] == "bucket,mentions,positive,neutral,negative" and len(volume) == 3  # two days
+    share = client.get("/api/trends").json()["share_of_voice"]
+    assert share == [
+        {"brand": "Lumora", "mentions": 3, "percent": 75.0},
+        {"brand": "Brightnest", "mentions": 1, "percent": 25.0},
+    ]
+    assert client.get("/trends/export.csv", params={"view": "nope"}).status_code == 404
+
+
+def test_csv_cells_that_look_like_formulas_are_defused() -> None:
+    from dashboards.trends import _cell
+
+    assert _cell("=SUM(A1)") == "'=SUM(A1)" and _cell("@cmd") == "'@cmd" and _cell("#fail") == "#fail"
+    assert _cell(3) == 3
