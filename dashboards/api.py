@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from dashboards.actions import ACTIONS, draft_reply, reply_action
 from dashboards.deps import Services, User, api_csrf, api_user, services
 from dashboards.pr_board import BoardCase, acknowledge_case, assign_case, board_cases, recent_spikes
-from dashboards.queries import DEPARTMENTS, InboxRow, case_view, inbox
+from dashboards.queries import DEPARTMENTS, InboxRow, add_note, case_view, inbox
 from dashboards.trends import compute
 from responders.approval import Reply
 
@@ -77,7 +77,23 @@ def get_case(app: App, user: SignedIn, case_id: str) -> dict[str, Any]:
     view = case_view(app.engine, case_id)
     if view is None:
         raise HTTPException(404, f"there is no case {case_id}")
-    return {"case": view.case, "thread": view.thread, "history": view.history, "replies": view.replies}
+    return {
+        "case": view.case,
+        "thread": view.thread,
+        "history": view.history,
+        "replies": view.replies,
+        "notes": view.notes,
+    }
+
+
+class NoteIn(BaseModel):
+    text: str
+
+
+@router.post("/cases/{case_id}/notes", dependencies=[Depends(api_csrf)], status_code=204)
+def api_add_note(app: App, user: SignedIn, case_id: str, body: NoteIn) -> None:
+    """An internal note on the case: for the team, never posted."""
+    add_note(app.engine, case_id, user.id, body.text)
 
 
 @router.get("/replies")

@@ -20,7 +20,7 @@ from dashboards.actions import ACTIONS, draft_reply, reply_action
 from dashboards.charts import stacked_bars
 from dashboards.deps import Services, User, check_csrf, page_user, services, signed_in
 from dashboards.pr_board import acknowledge_case, acknowledge_spike, assign_case, board_cases, recent_spikes
-from dashboards.queries import DEPARTMENTS, case_view, inbox, user_names
+from dashboards.queries import DEPARTMENTS, add_note, case_view, inbox, user_names
 from dashboards.security import new_csrf_token
 from dashboards.trends import VIEWS, bucket_label, compute, csv_of
 
@@ -119,6 +119,20 @@ def case_page(request: Request, app: App, user: SignedIn, case_id: str) -> HTMLR
     if view is None:
         raise HTTPException(404, f"there is no case {case_id}")
     return render(request, "case.html", view=view)
+
+
+@router.post("/cases/{case_id}/notes")
+def note_page(
+    request: Request,
+    app: App,
+    user: SignedIn,
+    case_id: str,
+    text: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    add_note(app.engine, case_id, user.id, text)
+    return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
 
 
 @router.post("/cases/{case_id}/replies")

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, case, select
+from sqlalchemy import Engine, case, insert, select
 
-from socialcare.store.schema import case_mentions, cases, mentions, replies, users
+from socialcare.errors import NotAllowedError
+from socialcare.models import utcnow
+from socialcare.store.schema import case_mentions, case_notes, cases, mentions, replies, users
 from triage.cases import CaseStore
 
 DEPARTMENTS = ("customer_service", "engineering", "it", "sales", "pr")
@@ -38,6 +40,7 @@ class CaseView:
     thread: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
     replies: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def inbox(engine: Engine, department: str | None = None, limit: int = INBOX_LIMIT) -> list[InboxRow]:
@@ -107,6 +110,12 @@ def case_view(engine: Engine, case_id: str) -> CaseView | None:
                 select(replies).where(replies.c.case_id == case_id).order_by(replies.c.created_at)
             ).mappings()
         ]
+        view.notes = [
+            dict(row)
+            for row in connection.execute(
+                select(case_notes).where(case_notes.c.case_id == case_id).order_by(case_notes.c.id)
+            ).mappings()
+        ]
     handle = found.get("author_handle")
     if handle:
         view.history = [other for other in store.history(handle) if other["id"] != case_id]
@@ -128,3 +137,19 @@ def _newest_texts(connection: Any, case_ids: list[str]) -> dict[str, str]:
 def user_names(engine: Engine) -> list[str]:
     with engine.connect() as connection:
         return [str(name) for name in connection.execute(select(users.c.id).order_by(users.c.id)).scalars()]
+
+
+MAX_NOTE_CHARS = 5000
+
+
+def add_note(engine: Engine, case_id: str, author: str, text: str) -> None:
+    """An internal note on a case, for the team only."""
+    text = text.strip()
+    if not text:
+        raise NotAllowedError("the note is empty")
+    if len(text) > MAX_NOTE_CHARS:
+        raise NotAllowedError(f"a note holds at most {MAX_NOTE_CHARS} characters; this one has {len(text)}")
+    with engine.begin() as connection:
+        if connection.execute(select(cases.c.id).where(cases.c.id == case_id)).first() is None:
+            raise NotAllowedError(f"there is no case {case_id}")
+        connection.execute(insert(case_notes).values(case_id=case_id, author=author, at=utcnow(), text=text))

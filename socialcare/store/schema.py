@@ -318,3 +318,15 @@ token_hours = Table(
     Column("token", String(200), primary_key=True),
     Column("mentions", Integer, nullable=False),
 )
+
+# Internal notes on a case (the care inbox): for the team, never posted.
+case_notes = Table(
+    "case_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(200), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_case_notes_case_id", "case_id"),
+)

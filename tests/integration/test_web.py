@@ -275,3 +275,47 @@ def test_csv_cells_that_look_like_formulas_are_defused() -> None:
 
     assert _cell("=SUM(A1)") == "'=SUM(A1)" and _cell("@cmd") == "'@cmd" and _cell("#fail") == "#fail"
     assert _cell(3) == 3
+
+
+def test_every_api_route_refuses_a_stranger(web: tuple[TestClient, str, Engine]) -> None:
+    client, case_id, _ = web
+    schema = client.get("/api/openapi.json").json()
+    checked = 0
+    for path, operations in schema["paths"].items():
+        concrete = path.replace("{case_id}", case_id).replace("{reply_id}", "reply:x").replace("{action}", "approve")
+        for method in operations:
+            answer = client.request(method.upper(), concrete, json={})
+            assert answer.status_code in {401, 403}, f"{method.upper()} {path} answered {answer.status_code}"
+            checked += 1
+    assert checked >= 10  # every route of the API, all refused
+
+
+def test_sign_in_never_logs_the_password(web: tuple[TestClient, str, Engine], caplog: pytest.LogCaptureFixture) -> None:
+    client, _, _ = web
+    with caplog.at_level("DEBUG"):
+        sign_in(client, "bob")
+        token = csrf_of(client.get("/login").text)
+        client.post("/login", data={"username": "bob", "password": "wrong-password-xyz", "csrf": token})
+    assert PASSWORDS["bob"] not in caplog.text and "wrong-password-xyz" not in caplog.text
+    assert all(secret not in caplog.text for secret in SECRETS.values())
+
+
+def test_internal_notes_on_a_case(web: tuple[TestClient, str, Engine]) -> None:
+    client, case_id, _ = web
+    token = sign_in(client, "alice")
+    client.post(f"/cases/{case_id}/notes", data={"csrf": token, "text": "Called the store: parcel is at the depot <b>"})
+    page = client.get(f"/cases/{case_id}").text
+    assert "parcel is at the depot &lt;b&gt;" in page
+    assert (
+        client.post(f"/api/cases/{case_id}/notes", json={"text": "   "}, headers={"x-csrf-token": token}).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/api/cases/{case_id}/notes", json={"text": "second"}, headers={"x-csrf-token": token}).status_code
+        == 204
+    )
+    notes = client.get(f"/api/cases/{case_id}").json()["notes"]
+    assert [(note["author"], note["text"]) for note in notes] == [
+        ("alice", "Called the store: parcel is at the depot <b>"),
+        ("alice", "second"),
+    ]
