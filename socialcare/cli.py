@@ -40,6 +40,8 @@ sla_app = typer.Typer(help="SLA clocks: cases near or past their targets.", no_a
 app.add_typer(sla_app, name="sla")
 rules_app = typer.Typer(help="Routing policy: check a policy file, see what a change would do.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+trends_app = typer.Typer(help="Dashboards' flows: hourly rollups and the daily digest.", no_args_is_help=True)
+app.add_typer(trends_app, name="trends")
 collect_app = typer.Typer(help="Collect mentions from X, Reddit or a file into mentions.raw.", no_args_is_help=True)
 app.add_typer(collect_app, name="collect")
 app.add_typer(replies_app, name="replies")
@@ -325,6 +327,42 @@ def sla_sweep_command(
     for alert in alerts:
         out.print(alert.summary, highlight=False)
     out.print(f"sla_sweep alerts={len(alerts)}", highlight=False)
+
+
+@trends_app.command("rollups")
+def trends_rollups_command(
+    hours: Annotated[int, typer.Option(min=1, help="Hours back to rebuild, the current one included.")] = 3,
+    serve: Annotated[bool, typer.Option(help="Serve the flow as a Prefect deployment on a schedule.")] = False,
+    cron: Annotated[str, typer.Option(help="The schedule when serving.")] = "5 * * * *",
+) -> None:
+    """Run the Prefect `trend_rollups` flow: rebuild the trend rollups of the last hours from the index."""
+    with friendly_errors():
+        from flows.trends import trend_rollups
+
+        if serve:
+            trend_rollups.serve(name="trend_rollups", cron=cron, parameters={"hours": hours})
+            return
+        rebuilt = trend_rollups(hours)
+    out.print(f"trend_rollups hours={hours} rebuilt={rebuilt}", highlight=False)
+
+
+@trends_app.command("digest")
+def trends_digest_command(
+    day: Annotated[str | None, typer.Option(help="The day (YYYY-MM-DD, UTC); default yesterday.")] = None,
+    serve: Annotated[bool, typer.Option(help="Serve the flow as a Prefect deployment on a schedule.")] = False,
+    cron: Annotated[str, typer.Option(help="The schedule when serving.")] = "0 6 * * *",
+) -> None:
+    """Run the Prefect `daily_digest` flow: write the marketing digest (HTML with charts), mail it if set."""
+    from datetime import date
+
+    with friendly_errors():
+        from flows.trends import daily_digest
+
+        if serve:
+            daily_digest.serve(name="daily_digest", cron=cron)
+            return
+        path = daily_digest(date.fromisoformat(day) if day else None)
+    out.print(f"daily_digest path={path}", highlight=False)
 
 
 @brands_app.command("check")

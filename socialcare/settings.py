@@ -184,13 +184,17 @@ class Settings(BaseSettings):
     alert_email_to: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="comma-separated alert recipients"
     )
+    digest_email_to: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="comma-separated recipients of the daily marketing digest; empty = not mailed"
+    )
+    digest_dir: Path | None = Field(None, description="where daily digests are written (default var_dir/digests)")
     alert_repeat_minutes: int = Field(
         60, ge=1, description="an incident alerts again (as a follow-up in its thread) at most this often"
     )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    @field_validator("alert_email_to", mode="before")
+    @field_validator("alert_email_to", "digest_email_to", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
