@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine, select
 
-from dashboards.search.port import Facets, Interval, SearchIndex, TrendFilter, VolumePoint
+from dashboards.search.port import Facets, Hit, Interval, SearchIndex, TrendFilter, VolumePoint
 from socialcare.store.schema import spike_alerts
 
 View = Literal["volume", "sentiment", "share", "hashtags", "terms", "spikes"]
@@ -20,6 +20,7 @@ VIEWS: tuple[View, ...] = ("volume", "sentiment", "share", "hashtags", "terms", 
 DEFAULT_DAYS = 7
 HOURLY_UP_TO_DAYS = 3
 TOP = 15
+SEARCH_HITS = 50
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Trends:
     hashtags: list[tuple[str, int]] = field(default_factory=list)
     terms: list[tuple[str, int]] = field(default_factory=list)
     spikes: list[dict[str, Any]] = field(default_factory=list)
+    search: str = ""
+    hits: list[Hit] = field(default_factory=list)
 
 
 def parse_query(params: Mapping[str, str], facets: Facets) -> TrendQuery:
@@ -78,6 +81,8 @@ def compute(index: SearchIndex, engine: Engine, params: Mapping[str, str]) -> Tr
         hashtags=index.top_tokens(trend, "hashtag", TOP),
         terms=index.top_tokens(trend, "term", TOP),
         spikes=spikes_in(engine, trend),
+        search=(params.get("q") or "").strip()[:200],
+        hits=index.search(params.get("q") or "", trend, SEARCH_HITS) if (params.get("q") or "").strip() else [],
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboards.search.docs import IndexDoc
-from dashboards.search.port import Facets, Interval, TokenKind, TrendFilter, VolumePoint
+from dashboards.search.port import Facets, Hit, Interval, TokenKind, TrendFilter, VolumePoint
 from socialcare.errors import ConfigError, MissingExtraError
 from socialcare.settings import Settings
 
@@ -95,6 +95,28 @@ class ElasticSearchIndex:
             tuple(str(i["key"]) for i in answer[n]["buckets"]) for n in ("brand", "source", "lang")
         )
         return Facets(brands, sources, languages, datetime.fromtimestamp(newest / 1000, UTC) if newest else None)
+
+    def search(self, text: str, trend: TrendFilter, limit: int = 50) -> list[Hit]:
+        needle = " ".join(text.split())
+        if not needle:
+            return []
+        query = _query(trend)
+        query["bool"]["must"] = [{"match": {"text": {"query": needle, "operator": "and"}}}]
+        answer = self.client.search(
+            index=self.index_name, size=limit, query=query, sort=[{"created_at": "desc"}, {"id": "asc"}]
+        )
+        return [
+            Hit(
+                source["id"],
+                datetime.fromisoformat(source["created_at"]),
+                source["brand"],
+                source["source"],
+                source["lang"],
+                source["sentiment"],
+                source["text"],
+            )
+            for source in (hit["_source"] for hit in answer["hits"]["hits"])
+        ]
 
     def _aggregate(self, trend: TrendFilter, aggs: dict[str, Any]) -> dict[str, Any]:
         answer = self.client.search(index=self.index_name, size=0, query=_query(trend), aggs=aggs)

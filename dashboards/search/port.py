@@ -49,6 +49,20 @@ class SearchIndex(Protocol):
     def facets(self) -> Facets:
         """The brands, sources and languages indexed, and the time of the newest mention."""
 
+    def search(self, text: str, trend: TrendFilter, limit: int = 50) -> list[Hit]:
+        """Mentions whose text holds ``text`` (words, or any part of three characters or more), newest first."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    created_at: datetime
+    brand: str
+    source: str
+    lang: str
+    sentiment: str
+    text: str
+
 
 @dataclass(frozen=True)
 class Facets:

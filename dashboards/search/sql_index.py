@@ -13,13 +13,19 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, delete, func, insert, select
+import regex
+from sqlalchemy import Engine, and_, case, delete, func, insert, literal_column, select
+from sqlalchemy import text as text_clause
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboards.search.docs import IndexDoc
-from dashboards.search.port import Facets, Interval, TokenKind, TrendFilter, VolumePoint
+from dashboards.search.port import Facets, Hit, Interval, TokenKind, TrendFilter, VolumePoint
 from socialcare.store.db import upsert
 from socialcare.store.schema import search_docs, search_tokens, token_hours, trend_hours
+
+FTS_MIN_CHARS = 3
+"""Trigram full-text search needs three characters; a shorter needle is a substring match."""
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
 
 
 class SqlSearchIndex:
@@ -139,6 +145,31 @@ class SqlSearchIndex:
             ]
             newest = connection.execute(select(func.max(search_docs.c.created_at))).scalar_one_or_none()
         return Facets(values[0], values[1], values[2], newest)
+
+    def search(self, text: str, trend: TrendFilter, limit: int = 50) -> list[Hit]:
+        needle = " ".join(text.split())
+        if not needle:
+            return []
+        d = search_docs.c
+        query = select(d.id, d.created_at, d.brand, d.source, d.lang, d.sentiment, d.text).where(
+            _where(d, trend, column="created_at")
+        )
+        dialect = self.engine.dialect.name
+        if dialect == "sqlite" and len(needle) >= FTS_MIN_CHARS:
+            phrase = '"' + needle.replace('"', '""') + '"'  # one phrase: no FTS5 syntax from the user
+            matching = text_clause("SELECT rowid FROM search_fts WHERE search_fts MATCH :phrase").bindparams(
+                phrase=phrase
+            )
+            query = query.where(literal_column("search_docs.rowid").in_(matching))
+        elif dialect == "postgresql" and len(needle) >= FTS_MIN_CHARS and not _UNSPACED.search(needle):
+            vector = func.to_tsvector(literal_column("'simple'"), d.text)
+            query = query.where(vector.op("@@")(func.plainto_tsquery(literal_column("'simple'"), needle)))
+        else:  # short, or a script written without spaces on PostgreSQL: a (trigram-indexed) substring match
+            escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(d.text.ilike(f"%{escaped}%", escape="\\"))
+        query = query.order_by(d.created_at.desc(), d.id).limit(limit)
+        with self.engine.connect() as connection:
+            return [Hit(*row) for row in connection.execute(query)]
 
 
 class NaiveSqlQueries:

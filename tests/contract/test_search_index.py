@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,19 @@ def test_facets_name_what_is_indexed(search_index: Any) -> None:
     assert facets.brands == ("Brightnest", "Lumora")
     assert facets.sources == ("reddit", "x") and facets.languages == ("en", "ja")
     assert facets.newest == T0 + timedelta(minutes=60 * 30)
+
+
+def test_full_text_search_finds_words_and_japanese_under_the_filter(search_index: Any) -> None:
+    docs = [
+        replace(doc(1, minutes=5), text="My heater broke again, 100% useless"),
+        replace(doc(2, minutes=10, brand="Brightnest"), text="Brightnest heater is quiet"),
+        replace(doc(3, minutes=15, lang="ja"), text="ルモラのヒーターが壊れました"),
+        replace(doc(4, minutes=20), text="delivery was late"),
+    ]
+    index = filled(search_index, docs)
+    assert [hit.id for hit in index.search("heater", DAY)] == ["x:2", "x:1"]  # newest first
+    assert [hit.id for hit in index.search("HEATER", TrendFilter(DAY.start, DAY.end, brands=("Lumora",)))] == ["x:1"]
+    assert [hit.id for hit in index.search("ヒーター", DAY)] == ["x:3"]
+    assert [hit.id for hit in index.search("heater broke", DAY)] == ["x:1"]
+    assert index.search("   ", DAY) == [] and index.search("nothing-like-this", DAY) == []
+    assert [hit.id for hit in index.search("100%", DAY)] == ["x:1"]  # no wildcard from the user's text

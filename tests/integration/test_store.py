@@ -19,8 +19,15 @@ from tests.factories import make_mention
 def test_migrations_create_exactly_the_schema_of_the_code(engine: Engine) -> None:
     assert migrate.current_revision(engine) == migrate.head_revision()
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": _outside_metadata_on_purpose}
+        )
         assert compare_metadata(context, metadata) == []
+
+
+def _outside_metadata_on_purpose(obj: object, name: str | None, kind: str, reflected: bool, other: object) -> bool:
+    """Full-text search is dialect-specific SQL in migration 0011 (an FTS5 table, GIN indexes), not metadata."""
+    return not (name or "").startswith(("search_fts", "ix_search_docs_text_"))
 
 
 def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:

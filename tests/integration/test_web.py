@@ -254,6 +254,9 @@ def test_the_trends_page_draws_charts_filters_and_exports_csv(web: tuple[TestCli
     one_brand = client.get("/trends", params={"brand": "Brightnest"}).text
     assert "#fail" not in one_brand.split('id="hashtags"')[1].split("</section>")[0]
 
+    found = client.get("/trends", params={"q": "works great"}).text
+    assert "Mentions with “works great”" in found and "heater works great" in found
+
     exported = client.get("/trends/export.csv", params={"view": "terms"})
     assert exported.headers["content-type"].startswith("text/csv")
     assert "attachment" in exported.headers["content-disposition"]
