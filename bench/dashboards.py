@@ -8,7 +8,7 @@ written in bulk into the search index's documents and tokens and into cases, cas
 Timed, per database, each query with random filters (a brand or all, a 7- or 30-day window, sometimes a
 source or a language):
 
-- trends (volume per day with sentiment, share of voice, top hashtags, top terms) from the hourly
+- each trend query (volume per day with sentiment, share of voice, top hashtags, top terms) from the
   rollups, against the naive baseline: the same answers computed from the documents at query time;
 - the inbox (open cases of a department, most urgent first, 200 with their newest text), against a naive
   baseline that reads every open case and sorts in Python.
@@ -179,11 +179,12 @@ def random_filter(rng: random.Random) -> TrendFilter:
     return TrendFilter(start, start + timedelta(days=days), brands, source, lang)
 
 
-def trends_once(queries: Any, trend: TrendFilter) -> None:
-    queries.volume(trend, "day")
-    queries.share_of_voice(TrendFilter(trend.start, trend.end, (), trend.source, trend.lang))
-    queries.top_tokens(trend, "hashtag", 15)
-    queries.top_tokens(trend, "term", 15)
+QUERIES: dict[str, Callable[[Any, TrendFilter], Any]] = {
+    "volume": lambda q, t: q.volume(t, "day"),
+    "share": lambda q, t: q.share_of_voice(TrendFilter(t.start, t.end, (), t.source, t.lang)),
+    "hashtags": lambda q, t: q.top_tokens(t, "hashtag", 15),
+    "terms": lambda q, t: q.top_tokens(t, "term", 15),
+}
 
 
 def naive_inbox(engine: Engine, department: str) -> list[Any]:
@@ -212,32 +213,28 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def measure(engine: Engine, runs: int, naive_runs: int) -> dict[str, Any]:
+    """p50 and p95 of each trend query and of the inbox, ours and naive, over the same random filters."""
     rng = random.Random(11)
     index, naive = SqlSearchIndex(engine), NaiveSqlQueries(engine)
     filters = [random_filter(rng) for _ in range(runs)]
     departments = [rng.choice(DEPARTMENTS) for _ in range(runs)]
-    trends_once(index, filters[0])  # warm caches for both
-    trends_once(naive, filters[0])
-    it = iter(filters)
-    fast = timed(lambda: trends_once(index, next(it)), runs)
-    it = iter(filters)
-    slow = timed(lambda: trends_once(naive, next(it)), naive_runs)
-    dept = iter(departments)
-    inbox_fast = timed(lambda: inbox(engine, next(dept)), runs)
-    dept = iter(departments)
-    inbox_slow = timed(lambda: naive_inbox(engine, next(dept)), naive_runs)
-    result = {
-        "trends_p50_ms": statistics.median(fast),
-        "trends_p95_ms": percentile(fast, 0.95),
-        "naive_trends_p50_ms": statistics.median(slow),
-        "naive_trends_p95_ms": percentile(slow, 0.95),
-        "inbox_p50_ms": statistics.median(inbox_fast),
-        "inbox_p95_ms": percentile(inbox_fast, 0.95),
-        "naive_inbox_p50_ms": statistics.median(inbox_slow),
-        "naive_inbox_p95_ms": percentile(inbox_slow, 0.95),
-    }
-    result["trends_speedup_p50"] = result["naive_trends_p50_ms"] / result["trends_p50_ms"]
-    result["inbox_speedup_p50"] = result["naive_inbox_p50_ms"] / result["inbox_p50_ms"]
+    result: dict[str, Any] = {}
+    for name, query in QUERIES.items():
+        query(index, filters[0])  # warm the caches for both
+        query(naive, filters[0])
+        for label, target, count in (("", index, runs), ("naive_", naive, naive_runs)):
+            it = iter(filters)
+            times = timed(lambda target=target, query=query, it=it: query(target, next(it)), count)
+            result[f"{label}{name}_p50_ms"] = statistics.median(times)
+            result[f"{label}{name}_p95_ms"] = percentile(times, 0.95)
+            print(f"query={label}{name} p95_ms={result[f'{label}{name}_p95_ms']:.1f}", flush=True)
+    for label, target_inbox, count in (("", inbox, runs), ("naive_", naive_inbox, naive_runs)):
+        it = iter(departments)
+        times = timed(lambda target_inbox=target_inbox, it=it: target_inbox(engine, next(it)), count)
+        result[f"{label}inbox_p50_ms"] = statistics.median(times)
+        result[f"{label}inbox_p95_ms"] = percentile(times, 0.95)
+    for name in (*QUERIES, "inbox"):
+        result[f"{name}_speedup_p50"] = result[f"naive_{name}_p50_ms"] / result[f"{name}_p50_ms"]
     return result
 
 
@@ -287,7 +284,7 @@ def main() -> None:
         if name not in summary:
             continue
         r = summary[name]
-        for query in ("trends", "inbox"):
+        for query in (*QUERIES, "inbox"):
             print(
                 f"{name:<12}{query:<10}{r[f'{query}_p50_ms']:>9.1f}{r[f'{query}_p95_ms']:>9.1f}"
                 f"{r[f'naive_{query}_p50_ms']:>11.1f}{r[f'naive_{query}_p95_ms']:>11.1f}{r[f'{query}_speedup_p50']:>8.1f}x"

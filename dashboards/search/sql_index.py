@@ -14,14 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import regex
-from sqlalchemy import Engine, and_, case, delete, func, insert, literal_column, select
+from sqlalchemy import Engine, and_, case, delete, func, insert, literal, literal_column, select, union_all
 from sqlalchemy import text as text_clause
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboards.search.docs import IndexDoc
 from dashboards.search.port import Facets, Hit, Interval, TokenKind, TrendFilter, VolumePoint
 from socialcare.store.db import upsert
-from socialcare.store.schema import search_docs, search_tokens, token_hours, trend_hours
+from socialcare.store.schema import UtcDateTime, search_docs, search_tokens, token_days, token_hours, trend_hours
 
 FTS_MIN_CHARS = 3
 """Trigram full-text search needs three characters; a shorter needle is a substring match."""
@@ -65,6 +65,10 @@ class SqlSearchIndex:
             connection.execute(delete(trend_hours).where(trend_hours.c.hour >= start, trend_hours.c.hour < end))
             connection.execute(delete(token_hours).where(token_hours.c.hour >= start, token_hours.c.hour < end))
             self._roll_up(connection, hours)
+            day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+            while day < end:  # days left without any document lose their rollup too
+                self._roll_up_day(connection, day)
+                day += timedelta(days=1)
         return len(hours)
 
     @staticmethod
@@ -103,6 +107,22 @@ class SqlSearchIndex:
         connection.execute(
             insert(token_hours).from_select(["hour", "brand", "source", "lang", "kind", "token", "mentions"], tokens)
         )
+        for day in sorted({hour.replace(hour=0) for hour in hours}):  # days are sums of their hours
+            SqlSearchIndex._roll_up_day(connection, day)
+
+    @staticmethod
+    def _roll_up_day(connection: Any, day: datetime) -> None:
+        connection.execute(delete(token_days).where(token_days.c.day == day))
+        h = token_hours.c
+        dims = (h.brand, h.source, h.lang, h.kind, h.token)
+        summed = (
+            select(literal(day, UtcDateTime()).label("day"), *dims, func.sum(h.mentions))
+            .where(h.hour >= day, h.hour < day + timedelta(days=1))
+            .group_by(*dims)
+        )
+        connection.execute(
+            insert(token_days).from_select(["day", "brand", "source", "lang", "kind", "token", "mentions"], summed)
+        )
 
     # reading ------------------------------------------------------------------------------------------
     def volume(self, trend: TrendFilter, interval: Interval) -> list[VolumePoint]:
@@ -124,13 +144,20 @@ class SqlSearchIndex:
             return {brand: int(count) for brand, count in connection.execute(query)}
 
     def top_tokens(self, trend: TrendFilter, kind: TokenKind, limit: int = 20) -> list[tuple[str, int]]:
-        r = token_hours.c
-        total = func.sum(r.mentions)
+        """Whole days from the daily rollup, the partial days at the edges from the hourly one."""
+        parts = []
+        for table, column, start, end in _day_and_hour_spans(trend.start, trend.end):
+            r = table.c
+            span = TrendFilter(start, end, trend.brands, trend.source, trend.lang)
+            parts.append(select(r.token, r.mentions).where(_where(r, span, column=column, exact=True), r.kind == kind))
+        if not parts:
+            return []
+        counted = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+        total = func.sum(counted.c.mentions)
         query = (
-            select(r.token, total)
-            .where(_where(r, trend), r.kind == kind)
-            .group_by(r.token)
-            .order_by(total.desc(), r.token)
+            select(counted.c.token, total)
+            .group_by(counted.c.token)
+            .order_by(total.desc(), counted.c.token)
             .limit(limit)
         )
         with self.engine.connect() as connection:
@@ -226,13 +253,40 @@ def bucketed(rows: Iterable[tuple[datetime, Any, Any, Any, Any]], interval: Inte
     return [VolumePoint(key, *counts) for key, counts in sorted(buckets.items())]
 
 
-def _where(columns: Any, trend: TrendFilter, column: str = "hour") -> ColumnElement[bool]:
+def _day_and_hour_spans(start: datetime, end: datetime) -> list[tuple[Any, str, datetime, datetime]]:
+    """[start, end) in whole hours, split into (table, time column, from, to): hourly rollups for the
+    partial days at either edge, daily rollups for the whole days between."""
+    start = start.replace(minute=0, second=0, microsecond=0)
+    end = _ceil_hour(end)
+    first_midnight = _ceil_day(start)
+    last_midnight = end.replace(hour=0)
+    if first_midnight >= last_midnight:
+        return [(token_hours, "hour", start, end)] if start < end else []
+    spans = [(token_days, "day", first_midnight, last_midnight)]
+    if start < first_midnight:
+        spans.append((token_hours, "hour", start, first_midnight))
+    if last_midnight < end:
+        spans.append((token_hours, "hour", last_midnight, end))
+    return spans
+
+
+def _ceil_hour(moment: datetime) -> datetime:
+    floor = moment.replace(minute=0, second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(hours=1)
+
+
+def _ceil_day(moment: datetime) -> datetime:
+    floor = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(days=1)
+
+
+def _where(columns: Any, trend: TrendFilter, column: str = "hour", exact: bool = False) -> ColumnElement[bool]:
     """The filter on a table with brand, source, lang and a time column (rollups: the hour bucket).
 
-    Rollups are hourly, so their range is whole hours: ``start`` is rounded down and ``end`` up."""
+    Hourly rollups answer for whole hours: ``start`` is rounded down and ``end`` up (unless ``exact``)."""
     time = getattr(columns, column)
     start, end = trend.start, trend.end
-    if column == "hour":
+    if column == "hour" and not exact:
         start = start.replace(minute=0, second=0, microsecond=0)
         if end != end.replace(minute=0, second=0, microsecond=0):
             end = end.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)

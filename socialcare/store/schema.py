@@ -317,6 +317,22 @@ token_hours = Table(
     Column("kind", String(8), primary_key=True),
     Column("token", String(200), primary_key=True),
     Column("mentions", Integer, nullable=False),
+    Index("ix_token_hours_kind_brand_hour", "kind", "brand", "hour", "token", "mentions"),
+    Index("ix_token_hours_kind_hour", "kind", "hour", "token", "mentions"),
+)
+
+token_days = Table(
+    "token_days",
+    metadata,
+    Column("day", UtcDateTime(), primary_key=True, doc="midnight UTC"),
+    Column("brand", String(200), primary_key=True),
+    Column("source", String(32), primary_key=True),
+    Column("lang", String(16), primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("token", String(200), primary_key=True),
+    Column("mentions", Integer, nullable=False),
+    Index("ix_token_days_kind_brand_day", "kind", "brand", "day", "token", "mentions"),
+    Index("ix_token_days_kind_day", "kind", "day", "token", "mentions"),
 )
 
 # Internal notes on a case (the care inbox): for the team, never posted.

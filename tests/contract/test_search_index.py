@@ -131,7 +131,9 @@ def test_indexing_again_changes_nothing_and_a_changed_doc_replaces_the_old(searc
 def test_the_sql_rollups_answer_as_the_naive_queries_do(engine: Engine) -> None:
     index = filled(SqlSearchIndex(engine))
     naive = NaiveSqlQueries(engine)
-    for trend in (DAY, TrendFilter(DAY.start, DAY.end, brands=("Lumora",), source="x")):
+    spanning = TrendFilter(T0 - timedelta(hours=20), T0 + timedelta(days=1, hours=8))  # partial, whole, partial
+    midnights = TrendFilter(T0.replace(hour=0), T0.replace(hour=0) + timedelta(days=3))  # whole days only
+    for trend in (DAY, TrendFilter(DAY.start, DAY.end, brands=("Lumora",), source="x"), spanning, midnights):
         assert index.volume(trend, "hour") == naive.volume(trend, "hour")
         assert index.share_of_voice(trend) == naive.share_of_voice(trend)
         for kind in ("hashtag", "term"):

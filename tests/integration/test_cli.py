@@ -74,9 +74,9 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
     env = {"SOCIALCARE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
     upgraded = runner.invoke(app, ["db", "upgrade"], env=env)
     assert upgraded.exit_code == 0, upgraded.output
-    assert "revision=0011" in upgraded.output
+    assert "revision=0012" in upgraded.output
     current = runner.invoke(app, ["db", "current"], env=env)
-    assert "current=0011 head=0011" in current.output
+    assert "current=0012 head=0012" in current.output
 
 
 def test_worker_refuses_an_unknown_stage() -> None:
