@@ -121,6 +121,15 @@ def case_page(request: Request, app: App, user: SignedIn, case_id: str) -> HTMLR
     return render(request, "case.html", view=view)
 
 
+@router.get("/cases/{case_id}/replies")
+def case_replies(request: Request, app: App, user: SignedIn, case_id: str) -> HTMLResponse:
+    """The case's replies alone: the case page polls this, so a reply's state updates without a reload."""
+    view = case_view(app.engine, case_id)
+    if view is None:
+        raise HTTPException(404, f"there is no case {case_id}")
+    return render(request, "_replies.html", view=view)
+
+
 @router.post("/cases/{case_id}/notes")
 def note_page(
     request: Request,

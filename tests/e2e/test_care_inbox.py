@@ -102,8 +102,7 @@ def test_sign_in_triage_draft_approve_and_post(browser: Any, site: tuple[str, En
     stats = Worker(stage, EmbeddedTransport(engine), poll_timeout_ms=20).run(stop_when_idle=True, idle_polls=1)
     assert stats.emitted == 1
 
-    page.reload()
-    page.wait_for_selector(".reply.status-posted")
+    page.wait_for_selector(".reply.status-posted", timeout=20_000)  # the page updates itself: no reload
     assert "Posted as dry-run-" in page.locator(".reply .posted").inner_text()
     page.screenshot(path=str(artifacts / "04-posted.png"), full_page=True)
 

@@ -322,3 +322,18 @@ def test_internal_notes_on_a_case(web: tuple[TestClient, str, Engine]) -> None:
         ("alice", "Called the store: parcel is at the depot <b>"),
         ("alice", "second"),
     ]
+
+
+def test_the_demo_accounts_can_sign_in(tmp_path: Path) -> None:
+    from dashboards.accounts import authenticate
+    from socialcare.demo import demo_accounts, demo_settings
+    from socialcare.runtime import open_engine
+
+    settings = demo_settings(tmp_path)
+    accounts = demo_accounts(settings)
+    assert {user: role for user, (role, _) in accounts.items()} == {"demo-agent": "agent", "demo-approver": "approver"}
+    engine = open_engine(settings)
+    for user, (role, password) in accounts.items():
+        assert authenticate(engine, user, password) == role
+        assert authenticate(engine, user, password + "x") is None
+    engine.dispose()
