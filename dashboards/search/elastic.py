@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -141,17 +142,4 @@ def _query(trend: TrendFilter) -> dict[str, Any]:
 
 
 def _source(doc: IndexDoc) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "brand": doc.brand,
-        "source": doc.source,
-        "lang": doc.lang,
-        "created_at": doc.created_at.isoformat(),
-        "sentiment": doc.sentiment,
-        "risk_level": doc.risk_level,
-        "department": doc.department,
-        "author_handle": doc.author_handle,
-        "text": doc.text,
-        "hashtags": list(doc.hashtags),
-        "terms": list(doc.terms),
-    }
+    return {**asdict(doc), "created_at": doc.created_at.isoformat()}  # tuples become JSON lists

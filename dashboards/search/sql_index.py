@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -301,16 +302,6 @@ def _where(columns: Any, trend: TrendFilter, column: str = "hour", exact: bool =
 
 
 def _doc_row(doc: IndexDoc) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "brand": doc.brand,
-        "source": doc.source,
-        "lang": doc.lang,
-        "created_at": doc.created_at,
-        "hour": doc.hour,
-        "sentiment": doc.sentiment,
-        "risk_level": doc.risk_level,
-        "department": doc.department,
-        "author_handle": doc.author_handle,
-        "text": doc.text,
-    }
+    row = asdict(doc)
+    del row["hashtags"], row["terms"]  # those go to search_tokens
+    return {**row, "hour": doc.hour}

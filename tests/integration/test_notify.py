@@ -6,17 +6,16 @@ Both endpoints fail first and recover; the notifier retries, deduplicates by inc
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
+from tests.smtp import Mailbox, smtp_server
 from triage.notify import (
     ATTEMPTS,
     Alert,
@@ -106,33 +105,10 @@ def test_one_incident_is_one_alert_until_the_repeat_period(engine: Engine, webho
     assert webhook.bodies[-1]["text"].startswith("Update: ") and "5 more alerts" in webhook.bodies[-1]["text"]
 
 
-class Mailbox:
-    """An aiosmtpd handler that refuses the first ``busy`` messages with 451, then keeps the rest."""
-
-    def __init__(self, busy: int) -> None:
-        self.busy = busy
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
-        if self.busy:
-            self.busy -= 1
-            return "451 Requested action aborted: try again later"
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:  # a free port: aiosmtpd checks its server by connecting to the port given
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    box = Mailbox(busy=2)
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
+    with smtp_server(busy=2) as server:
+        yield server
 
 
 def test_email_is_retried_and_one_incident_is_one_thread(engine: Engine, mailbox: tuple[Mailbox, int]) -> None:

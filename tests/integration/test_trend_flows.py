@@ -3,7 +3,6 @@ the daily digest written as HTML with its charts and mailed through a real SMTP 
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from socialcare.models import utcnow
 from socialcare.runtime import open_engine
 from socialcare.settings import Settings
 from socialcare.store.schema import trend_hours
-from tests.integration.test_notify import Mailbox
+from tests.smtp import Mailbox, smtp_server
 
 DAY = date(2026, 11, 30)
 
@@ -32,16 +31,8 @@ def doc(n: int, when: datetime, brand: str = "Lumora", sentiment: str = "negativ
 
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    box = Mailbox(busy=0)
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.mark.slow
