@@ -148,6 +148,7 @@ def test_drafting_and_approving_through_the_pages(web: tuple[TestClient, str, En
     client.post(f"/replies/{reply.id}/submit", data={"csrf": token})
     mine = client.get(f"/cases/{case_id}").text
     assert "Approve and post" not in mine  # an agent is not offered approval
+    assert "department scores" in mine and "sentiment negative" in mine  # the enrichment behind the routing
     forged = client.post(f"/replies/{reply.id}/approve", data={"csrf": "forged"})
     assert forged.status_code == 403
 
