@@ -96,13 +96,25 @@ def test_failed_sign_ins_are_rate_limited(web: tuple[TestClient, str, Engine]) -
 
 
 def test_a_hostile_mention_renders_as_inert_text_everywhere(web: tuple[TestClient, str, Engine]) -> None:
-    client, case_id, _ = web
-    sign_in(client, "alice")
-    for path in ("/inbox", "/inbox/rows", f"/cases/{case_id}"):
+    from dashboards.search.docs import doc_of
+    from dashboards.search.sql_index import SqlSearchIndex
+
+    client, case_id, engine = web
+    loud = post(9, "troll", 3, text=HOSTILE + " #<b>tag</b>", risk="high", risk_score=0.95)  # P1: on the PR board
+    loud = loud.model_copy(update={"url": "javascript:alert(4)", "hashtags": ('#"><script>alert(5)</script>',)})
+    MentionStore(engine).upsert_many([loud])
+    file(CaseStore(engine), loud)
+    SqlSearchIndex(engine).index([doc_of(loud)])
+    token = sign_in(client, "alice")
+    client.post(f"/cases/{case_id}/notes", data={"csrf": token, "text": HOSTILE})
+    client.post(f"/cases/{case_id}/replies", data={"csrf": token, "text": "<script>alert(6)</script> hi"})
+    pages = ["/inbox", "/inbox/rows", f"/cases/{case_id}", f"/cases/{case_id}/replies", "/pr", "/pr/rows/cases"]
+    pages += ["/trends", "/trends?q=script", "/trends?brand=%3Cscript%3E"]
+    for path in pages:
         html = client.get(path).text
-        assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>tag" not in html, path
         assert 'href="javascript:' not in html.lower(), path
-        assert "&lt;script&gt;" in html or "&lt;script&gt;" in html.replace("&#34;", '"'), path
+    assert "&lt;script&gt;alert" in client.get("/trends?q=script").text  # shown, as text
     response = client.get(f"/cases/{case_id}")
     assert "script-src" not in response.headers["content-security-policy"]  # default-src 'self' covers scripts
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
