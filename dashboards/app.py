@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from dashboards.deps import LoginRequired, Services
-from dashboards.security import LoginThrottle
+from dashboards.security import ADDRESS_FAILURES, LOGIN_FAILURES, LoginThrottle
 from dashboards.web_settings import session_secret
 from socialcare import __version__
 from socialcare.errors import NotAllowedError
@@ -54,13 +54,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
-    app.state.throttle = LoginThrottle()
+    app.state.user_throttle = LoginThrottle(LOGIN_FAILURES)
+    app.state.address_throttle = LoginThrottle(ADDRESS_FAILURES)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),
         session_cookie="socialcare_session",
         max_age=SESSION_HOURS * 3600,
         same_site="strict",
+        https_only=settings.web_secure_cookies,
     )
 
     @app.middleware("http")

@@ -74,17 +74,19 @@ def login(
     next: Annotated[str, Form()] = "/inbox",
 ) -> Response:
     check_csrf(request, csrf)
-    throttle = request.app.state.throttle
-    keys = (f"user:{username.strip().lower()}", f"ip:{request.client.host if request.client else '?'}")
-    wait = throttle.retry_after(*keys)
+    by_user, by_address = request.app.state.user_throttle, request.app.state.address_throttle
+    user_key = username.strip().lower()
+    address_key = request.client.host if request.client else "?"
+    wait = max(by_user.retry_after(user_key), by_address.retry_after(address_key))
     if wait > 0:
         message = f"too many failed sign-ins: try again in {int(wait // 60) + 1} minutes"
         return render(request, "login.html", 429, next=_local(next), failed=message)
     role = authenticate(app.engine, username.strip(), password)
     if role is None:
-        throttle.failed(*keys)
+        by_user.failed(user_key)
+        by_address.failed(address_key)
         return render(request, "login.html", 401, next=_local(next), failed="wrong user name or password")
-    throttle.succeeded(keys[0])
+    by_user.succeeded(user_key)
     request.session.clear()  # a new session at sign-in: no fixation
     request.session.update(user=username.strip(), csrf=new_csrf_token())
     return RedirectResponse(_local(next), status_code=303)

@@ -10,12 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 LOGIN_FAILURES = 5
+"""Failed sign-ins per user name in the window: guessing one account's password."""
+ADDRESS_FAILURES = 50
+"""Failed sign-ins per client address in the window: spraying many accounts. Higher, because a whole
+office can sit behind one proxy address."""
 LOGIN_WINDOW_S = 300.0
 
 
 @dataclass
 class LoginThrottle:
-    """At most ``max_failures`` failed sign-ins per user name and per client address in ``window_s``."""
+    """At most ``max_failures`` failed sign-ins per key (a user name, or a client address) in ``window_s``."""
 
     max_failures: int = LOGIN_FAILURES
     window_s: float = LOGIN_WINDOW_S

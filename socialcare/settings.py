@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     # web app
     web_host: str = Field("127.0.0.1", description="address `socialcare serve` listens on (0.0.0.0 in a container)")
     web_port: int = Field(8000, ge=1, le=65535)
+    web_secure_cookies: bool = Field(
+        False, description="send the session cookie over HTTPS only: set it when the app is served behind TLS"
+    )
     secret_key: SecretStr | None = Field(
         None,
         description="signs the web app's session cookies; unset = a random key kept in var_dir/secret_key "

@@ -350,3 +350,15 @@ def test_the_demo_accounts_can_sign_in(tmp_path: Path) -> None:
         assert authenticate(engine, user, password) == role
         assert authenticate(engine, user, password + "x") is None
     engine.dispose()
+
+
+def test_spraying_many_user_names_from_one_address_is_rate_limited(web: tuple[TestClient, str, Engine]) -> None:
+    client, _, _ = web
+    token = csrf_of(client.get("/login").text)
+    for n in range(50):
+        assert (
+            client.post("/login", data={"username": f"user{n}", "password": "guess-123456", "csrf": token}).status_code
+            == 401
+        )
+    blocked = client.post("/login", data={"username": "carol", "password": PASSWORDS["carol"], "csrf": token})
+    assert blocked.status_code == 429
