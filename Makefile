@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/enrich.py
 	$(BIN)/python bench/triage.py
 	$(BIN)/python bench/replies.py
+	$(BIN)/python bench/dashboards.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
