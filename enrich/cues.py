@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from enrich.textutil import TermSet, clean
+from enrich.textutil import TermSet, TextView, clean
 from socialcare.models import DEPARTMENTS, Department
 
 CUE_STRENGTH: Final = 0.5
@@ -96,9 +96,10 @@ _COMPILED: Final[dict[Department, TermSet]] = {dept: TermSet(terms) for dept, te
 def cue_hits(text: str) -> dict[str, list[str]]:
     """Which cues fired for each department (negated cues left out), in order of appearance."""
     value = clean(text)
+    view = TextView.of(value)
     result: dict[str, list[str]] = {}
     for dept, terms in _COMPILED.items():
-        ordered = sorted(terms.hits(value), key=lambda h: h.start)
+        ordered = sorted(terms.hits(value, view), key=lambda h: h.start)
         fired = [hit.matched for hit in ordered if not (hit.negated and hit.term in NEGATABLE)]
         if fired:
             result[dept] = list(dict.fromkeys(f.lower() for f in fired))

@@ -20,6 +20,9 @@ MAX_RULE_CHARS = 5_000
 NEGATION_WINDOW = 3
 """How many words before a Latin cue a negation may stand ("not really a bug")."""
 
+CANDIDATE_CACHE = 4096
+"""Regexes of candidate-term sets kept per term set (a busy brand's texts repeat the same few sets)."""
+
 HASHTAG_MIN = 6
 """Cue words this long or longer also match at the start of a hashtag (#pregnantwithtwins); shorter ones
 would fire inside unrelated tags (#hurt... fine, #PressureCooker not)."""
@@ -33,6 +36,8 @@ _JA_NEGATION_AFTER = re.compile(r"^.{0,3}?(?:ない|なし|無し|ません|じ�
 _LATIN = re.compile(r"[A-Za-z0-9]")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 _WORD = re.compile(r"[\w']+")
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
+_WORD_CHARS = re.compile(r"\w+")
 
 
 def clean(text: object, limit: int = MAX_RULE_CHARS) -> str:
@@ -60,6 +65,46 @@ def _term_pattern(term: str) -> tuple[bool, str]:
 
 
 @dataclass(frozen=True)
+class TextView:
+    """A text lowered and split into words once, for the prefilters of several term sets."""
+
+    lowered: str
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> TextView:
+        lowered = text.lower()
+        return cls(lowered, frozenset(_WORD_CHARS.findall(lowered)))  # the regexes' own word boundaries
+
+
+def _first_word(term: str) -> str:
+    return term.rstrip("*").split(" ")[0].lower() or term.lower()
+
+
+def _alternation(patterns: list[tuple[str, bool, str]]) -> tuple[re.Pattern[str], list[str]]:
+    """One regex of (term, starts on a word boundary, pattern) in the order given, and the term of each
+    group: the bounded terms share one word-boundary check (several times faster than one each)."""
+    bounded = [(t, p) for t, lead, p in patterns if lead]
+    free = [(t, p) for t, lead, p in patterns if not lead]
+    alternatives = []
+    if bounded:
+        alternatives.append(r"(?<![\w])(?:" + "|".join(f"({p})" for _, p in bounded) + ")")
+    alternatives.extend(f"({p})" for _, p in free)
+    return re.compile("|".join(alternatives), re.IGNORECASE), [t for t, _ in bounded] + [t for t, _ in free]
+
+
+def _word_key(term: str) -> str | None:
+    """The first word of a term that starts on a word boundary and is written in word characters only
+    (so ``TextView.words`` can find it), else ``None``."""
+    core = term.rstrip("*")
+    lead, _ = _term_pattern(term)
+    first = core.split(" ")[0].lower()
+    if not lead or not first or not _PLAIN_WORD.fullmatch(first):
+        return None
+    return first
+
+
+@dataclass(frozen=True)
 class Hit:
     term: str
     matched: str
@@ -68,39 +113,68 @@ class Hit:
 
 
 class TermSet:
-    """A readable list of cue terms compiled once into one regex."""
+    """A readable list of cue terms compiled once into one regex.
+
+    Most texts hold few of the terms' first words, so :meth:`hits` first finds the candidate terms by
+    words (:class:`TextView`) and runs a regex of those alone (compiled once per set of candidates and
+    kept); a text with a hashtag, where a cue may open the tag, is matched with the whole regex. Both give
+    the same hits: a term that is not a candidate cannot match.
+    """
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms: tuple[str, ...] = tuple(dict.fromkeys(terms))
         ordered = sorted(self.terms, key=len, reverse=True)  # longest alternative first
-        patterns = [(term, *_term_pattern(term)) for term in ordered]
-        bounded = [(t, p) for t, lead, p in patterns if lead]
-        free = [(t, p) for t, lead, p in patterns if not lead]
-        self._terms_by_group = [t for t, _ in bounded] + [t for t, _ in free]
-        self._keys: tuple[str, ...] = tuple(
-            sorted({t.rstrip("*").split(" ")[0].lower() or t.lower() for t in ordered}, key=len)
-        )
-        alternatives = []
-        if bounded:  # one shared word-boundary check instead of one per alternative: several times faster
-            alternatives.append(r"(?<![\w])(?:" + "|".join(f"({p})" for _, p in bounded) + ")")
-        alternatives.extend(f"({p})" for _, p in free)
-        self.regex = re.compile("|".join(alternatives), re.IGNORECASE)
+        self._patterns = [(term, *_term_pattern(term)) for term in ordered]
+        self.regex, self._terms_by_group = _alternation(self._patterns)
+        self._keys: tuple[str, ...] = tuple(sorted({_first_word(t) for t in ordered}, key=len))
+        # candidates by word: a bounded Latin term needs its first word as a word of the text, or as the
+        # start of one for "glitch*"; every other term needs its first word (or itself) as a substring
+        self._by_word: dict[str, list[int]] = {}
+        self._by_prefix: list[tuple[str, int]] = []
+        self._by_substring: list[tuple[str, int]] = []
+        for index, term in enumerate(ordered):
+            key = _word_key(term)
+            if key is None:
+                self._by_substring.append((_first_word(term), index))
+            elif term.endswith("*"):
+                self._by_prefix.append((key, index))
+            else:
+                self._by_word.setdefault(key, []).append(index)
+        self._cache: dict[tuple[int, ...], tuple[re.Pattern[str], list[str]]] = {}
         latin = [t.rstrip("*") for t in ordered if _LATIN.match(t[:1]) and " " not in t and len(t) >= HASHTAG_MIN]
         self._latin = latin
         self._hashtag = re.compile("|".join(f"({re.escape(t)})" for t in latin), re.IGNORECASE) if latin else None
 
-    def _maybe(self, text: str) -> bool:
-        """Cheap prefilter: does any term's first word (or a Japanese term) occur as a substring at all?"""
-        lowered = text.lower()
-        return any(key in lowered for key in self._keys)
+    def _candidates(self, view: TextView) -> tuple[int, ...]:
+        found = [index for word in view.words for index in self._by_word.get(word, ())]
+        found += [index for key, index in self._by_prefix if any(word.startswith(key) for word in view.words)]
+        found += [index for key, index in self._by_substring if key in view.lowered]
+        return tuple(sorted(set(found)))
 
-    def hits(self, text: str) -> list[Hit]:
+    def _regex_of(self, candidates: tuple[int, ...]) -> tuple[re.Pattern[str], list[str]]:
+        compiled = self._cache.get(candidates)
+        if compiled is None:
+            compiled = _alternation([self._patterns[index] for index in candidates])
+            if len(self._cache) < CANDIDATE_CACHE:
+                self._cache[candidates] = compiled
+        return compiled
+
+    def hits(self, text: str, view: TextView | None = None) -> list[Hit]:
+        """Every match in ``text``; ``view`` is the text's :class:`TextView`, when the caller has it."""
+        view = view or TextView.of(text)
         found: list[Hit] = []
-        if not self._maybe(text):
-            return found
-        for match in self.regex.finditer(text):
+        if "#" in text:
+            if not any(key in view.lowered for key in self._keys):
+                return found
+            regex, terms_by_group = self.regex, self._terms_by_group
+        else:
+            candidates = self._candidates(view)
+            if not candidates:
+                return found
+            regex, terms_by_group = self._regex_of(candidates)
+        for match in regex.finditer(text):
             index = match.lastindex or 1
-            term = self._terms_by_group[index - 1]
+            term = terms_by_group[index - 1]
             found.append(Hit(term, match.group(0), match.start(), is_negated(text, match.start(), match.end())))
         if self._hashtag is not None and "#" in text:  # "#pregnantwithtwins": a cue opening a hashtag counts
             for tag in _HASHTAG.finditer(text):
