@@ -11,12 +11,10 @@ from sqlalchemy import Engine, select
 
 from dashboards.search.port import SearchIndex
 from dashboards.security import same_token
-from responders.approval import ReplyStore
+from responders.approval import APPROVERS, ReplyStore
 from socialcare.bus.base import Transport
 from socialcare.settings import Settings
 from socialcare.store.schema import users
-
-APPROVERS = frozenset({"approver", "admin"})
 
 
 @dataclass(frozen=True)

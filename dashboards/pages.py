@@ -20,9 +20,10 @@ from dashboards.actions import ACTIONS, draft_reply, reply_action
 from dashboards.charts import stacked_bars
 from dashboards.deps import Services, User, check_csrf, page_user, services, signed_in
 from dashboards.pr_board import acknowledge_case, acknowledge_spike, assign_case, board_cases, recent_spikes
-from dashboards.queries import DEPARTMENTS, add_note, case_view, inbox, user_names
+from dashboards.queries import DEPARTMENTS, CaseView, add_note, case_view, inbox, user_names
 from dashboards.security import new_csrf_token
 from dashboards.trends import VIEWS, bucket_label, compute, csv_of
+from responders.approval import EDITABLE
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -39,12 +40,16 @@ def safe_href(url: object) -> str | None:
 
 
 templates.env.filters["safe_href"] = safe_href
+templates.env.globals["EDITABLE"] = EDITABLE  # the approval state machine's rule, not a copy of it
 
 
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(
+    request: Request, name: str, status_code: int = 200, *, user: User | None = None, **context: Any
+) -> HTMLResponse:
+    """The page ``name``; a signed-in route passes its ``user``, any other page looks the session up."""
     if "csrf" not in request.session:
         request.session["csrf"] = new_csrf_token()
-    context.setdefault("user", signed_in(request))
+    context["user"] = user if user is not None else signed_in(request)
     context["csrf"] = request.session["csrf"]
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
@@ -102,34 +107,27 @@ def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
 # inbox -------------------------------------------------------------------------------------------
 @router.get("/inbox")
 def inbox_page(request: Request, app: App, user: SignedIn, department: str | None = None) -> HTMLResponse:
-    department = department if department in DEPARTMENTS else None
+    department = _queue(department)
     rows = inbox(app.engine, department)
-    return render(request, "inbox.html", rows=rows, department=department, departments=DEPARTMENTS)
+    return render(request, "inbox.html", user=user, rows=rows, department=department, departments=DEPARTMENTS)
 
 
 @router.get("/inbox/rows")
 def inbox_rows(request: Request, app: App, user: SignedIn, department: str | None = None) -> HTMLResponse:
     """The inbox table's rows alone: the page polls this to update without a reload."""
-    department = department if department in DEPARTMENTS else None
-    return render(request, "_inbox_rows.html", rows=inbox(app.engine, department))
+    return render(request, "_inbox_rows.html", user=user, rows=inbox(app.engine, _queue(department)))
 
 
 # cases and replies ---------------------------------------------------------------------------------
 @router.get("/cases/{case_id}")
 def case_page(request: Request, app: App, user: SignedIn, case_id: str) -> HTMLResponse:
-    view = case_view(app.engine, case_id)
-    if view is None:
-        raise HTTPException(404, f"there is no case {case_id}")
-    return render(request, "case.html", view=view)
+    return render(request, "case.html", user=user, view=_case_or_404(app, case_id))
 
 
 @router.get("/cases/{case_id}/replies")
 def case_replies(request: Request, app: App, user: SignedIn, case_id: str) -> HTMLResponse:
     """The case's replies alone: the case page polls this, so a reply's state updates without a reload."""
-    view = case_view(app.engine, case_id)
-    if view is None:
-        raise HTTPException(404, f"there is no case {case_id}")
-    return render(request, "_replies.html", view=view)
+    return render(request, "_replies.html", user=user, view=_case_or_404(app, case_id))
 
 
 @router.post("/cases/{case_id}/notes")
@@ -190,7 +188,7 @@ def trends_page(request: Request, app: App, user: SignedIn) -> HTMLResponse:
         ("positive", "neutral", "negative"),
     )
     export = urlencode({key: value for key, value in request.query_params.items() if key != "view"})
-    return render(request, "trends.html", trends=found, volume=volume, sentiment=sentiment, export=export)
+    return render(request, "trends.html", user=user, trends=found, volume=volume, sentiment=sentiment, export=export)
 
 
 @router.get("/trends/export.csv")
@@ -209,7 +207,7 @@ def trends_export(request: Request, app: App, user: SignedIn, view: str = "volum
 # PR board ----------------------------------------------------------------------------------------------
 @router.get("/pr")
 def pr_page(request: Request, app: App, user: SignedIn) -> HTMLResponse:
-    return render(request, "pr.html", **_board(app))
+    return render(request, "pr.html", user=user, **_board(app, ("cases", "spikes")))
 
 
 @router.get("/pr/rows/{part}")
@@ -217,7 +215,7 @@ def pr_rows(request: Request, app: App, user: SignedIn, part: str) -> HTMLRespon
     """One of the board's tables alone (``cases`` or ``spikes``), for the page's refresh."""
     if part not in {"cases", "spikes"}:
         raise HTTPException(404, f"no board part {part!r}")
-    return render(request, f"_pr_{part}.html", **_board(app))
+    return render(request, f"_pr_{part}.html", user=user, **_board(app, (part,)))
 
 
 @router.post("/pr/cases/{case_id}/acknowledge")
@@ -258,8 +256,26 @@ def pr_acknowledge_spike(
     return RedirectResponse("/pr", status_code=303)
 
 
-def _board(app: Services) -> dict[str, Any]:
-    return {"board": board_cases(app.engine), "spikes": recent_spikes(app.engine), "people": user_names(app.engine)}
+def _board(app: Services, parts: tuple[str, ...]) -> dict[str, Any]:
+    """What the board's ``parts`` (cases, spikes) show, and nothing the asked-for parts do not."""
+    found: dict[str, Any] = {}
+    if "cases" in parts:
+        found.update(board=board_cases(app.engine), people=user_names(app.engine))
+    if "spikes" in parts:
+        found["spikes"] = recent_spikes(app.engine)
+    return found
+
+
+def _queue(department: str | None) -> str | None:
+    """The department queue asked for, or ``None`` (every queue) for anything else."""
+    return department if department in DEPARTMENTS else None
+
+
+def _case_or_404(app: Services, case_id: str) -> CaseView:
+    view = case_view(app.engine, case_id)
+    if view is None:
+        raise HTTPException(404, f"there is no case {case_id}")
+    return view
 
 
 def _local(target: str) -> str:

@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 
 from socialcare.errors import NotAllowedError
+from socialcare.models import DEPARTMENTS as ALL_DEPARTMENTS
 from socialcare.models import utcnow
 from socialcare.store.schema import case_mentions, case_notes, cases, mentions, replies, users
 from triage.cases import CaseStore
 
-DEPARTMENTS = ("customer_service", "engineering", "it", "sales", "pr")
+DEPARTMENTS = tuple(department for department in ALL_DEPARTMENTS if department != "none")
+"""The departments with a queue: ``none`` (spam, chatter) needs no one to act."""
 INBOX_LIMIT = 200
 
 
