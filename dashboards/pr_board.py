@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, insert, or_, select, update
+from sqlalchemy import Engine, String, and_, cast, or_, select, update
 
-from dashboards.queries import InboxRow, inbox
+from dashboards.queries import InboxRow, open_cases
 from socialcare.errors import NotAllowedError
 from socialcare.models import utcnow
-from socialcare.store.schema import audit_log, cases, spike_alerts, users
+from socialcare.store.audit import append_audit
+from socialcare.store.schema import cases, spike_alerts, users
 
 SPIKE_DAYS = 7
 BOARD_LIMIT = 500
@@ -32,17 +33,14 @@ class BoardCase:
 
 
 def board_cases(engine: Engine) -> list[BoardCase]:
-    rows = {row.id: row for row in inbox(engine, limit=BOARD_LIMIT)}
-    with engine.connect() as connection:
-        found = connection.execute(
-            select(cases.c.id, cases.c.cc, cases.c.opened_at, cases.c.acknowledged_by, cases.c.acknowledged_at).where(
-                cases.c.id.in_(rows)
-            )
-        ).all()
+    pr_copied = cast(cases.c.cc, String).like('%"pr"%')  # cc is a JSON list of departments
+    on_board = or_(cases.c.priority == "P1", cases.c.department == "pr", pr_copied)
     board = [
-        BoardCase(rows[case_id], tuple(cc or ()), opened_at, by, at)
-        for case_id, cc, opened_at, by, at in found
-        if rows[case_id].priority == "P1" or rows[case_id].department == "pr" or "pr" in (cc or ())
+        BoardCase(
+            row, tuple(stored["cc"] or ()), stored["opened_at"], stored["acknowledged_by"], stored["acknowledged_at"]
+        )
+        for stored, row in open_cases(engine, on_board, limit=BOARD_LIMIT)
+        if row.priority == "P1" or row.department == "pr" or "pr" in (stored["cc"] or ())  # exact, past the LIKE
     ]
     return sorted(
         board, key=lambda item: (item.acknowledged_at is not None, item.row.priority, -item.opened_at.timestamp())
@@ -66,7 +64,7 @@ def acknowledge_case(engine: Engine, case_id: str, user: str) -> None:
             .where(cases.c.id == case_id, cases.c.acknowledged_at.is_(None))
             .values(acknowledged_by=user, acknowledged_at=now)
         ).rowcount
-        _audit(connection, user, "acknowledge_case", {"case": case_id, "first": bool(changed)})
+        append_audit(connection, user, "acknowledge_case", {"case": case_id, "first": bool(changed)})
 
 
 def acknowledge_spike(engine: Engine, key: str, series: str, at: datetime, user: str) -> None:
@@ -79,7 +77,7 @@ def acknowledge_spike(engine: Engine, key: str, series: str, at: datetime, user:
             )
             .values(acknowledged_by=user, acknowledged_at=utcnow())
         ).rowcount
-        _audit(connection, user, "acknowledge_spike", {"spike": key, "series": series, "first": bool(changed)})
+        append_audit(connection, user, "acknowledge_spike", {"spike": key, "series": series, "first": bool(changed)})
 
 
 def assign_case(engine: Engine, case_id: str, assignee: str, by: str, by_role: str) -> None:
@@ -94,10 +92,4 @@ def assign_case(engine: Engine, case_id: str, assignee: str, by: str, by_role: s
             .where(cases.c.id == case_id, or_(cases.c.assignee.is_(None), cases.c.assignee != assignee))
             .values(assignee=assignee, assigned_at=utcnow(), accepted_at=utcnow())
         ).rowcount
-        _audit(connection, by, "assign_case", {"case": case_id, "assignee": assignee, "changed": bool(changed)})
-
-
-def _audit(connection: Any, actor: str, action: str, detail: dict[str, Any]) -> None:
-    connection.execute(
-        insert(audit_log).values(at=utcnow(), actor=actor, action=action, reply_id=None, outcome="done", detail=detail)
-    )
+        append_audit(connection, by, "assign_case", {"case": case_id, "assignee": assignee, "changed": bool(changed)})

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, RowMapping, insert, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from socialcare.errors import NotAllowedError
 from socialcare.models import DEPARTMENTS as ALL_DEPARTMENTS
@@ -47,35 +48,43 @@ class CaseView:
 
 def inbox(engine: Engine, department: str | None = None, limit: int = INBOX_LIMIT) -> list[InboxRow]:
     """Open cases, most urgent first (priority, then the first-response clock), with the newest text."""
+    conditions = [cases.c.department == department] if department else []
+    return [row for _, row in open_cases(engine, *conditions, limit=limit)]
+
+
+def open_cases(
+    engine: Engine, *conditions: ColumnElement[bool], limit: int = INBOX_LIMIT
+) -> list[tuple[RowMapping, InboxRow]]:
+    """Open cases that need someone (``conditions`` narrow them), most urgent first: each case's row as
+    stored and as the inbox shows it, with its newest text."""
     query = (
         select(cases)
-        .where(cases.c.status == "open", cases.c.department != "none")
+        .where(cases.c.status == "open", cases.c.department != "none", *conditions)
         # P1 < P2 < P3 < P4 as text too, so the (status, priority) index gives the order
         .order_by(cases.c.priority, cases.c.first_response_due.is_(None), cases.c.first_response_due, cases.c.id)
         .limit(limit)
     )
-    if department:
-        query = query.where(cases.c.department == department)
     with engine.connect() as connection:
         found = list(connection.execute(query).mappings())
         previews = _newest_texts(connection, [row["id"] for row in found])
-    return [
-        InboxRow(
-            id=row["id"],
-            priority=row["priority"],
-            department=row["department"],
-            brand=row["brand"],
-            customer=f"@{row['author_handle']}" if row["author_handle"] else row["author_key"],
-            source=row["source"],
-            first_response_due=row["first_response_due"],
-            first_response_sla=row["first_response_sla"],
-            assignee=row["assignee"],
-            mention_count=row["mention_count"],
-            updated_at=row["updated_at"],
-            preview=previews.get(row["id"], ""),
-        )
-        for row in found
-    ]
+    return [(row, _inbox_row(row, previews.get(row["id"], ""))) for row in found]
+
+
+def _inbox_row(row: RowMapping, preview: str) -> InboxRow:
+    return InboxRow(
+        id=row["id"],
+        priority=row["priority"],
+        department=row["department"],
+        brand=row["brand"],
+        customer=f"@{row['author_handle']}" if row["author_handle"] else row["author_key"],
+        source=row["source"],
+        first_response_due=row["first_response_due"],
+        first_response_sla=row["first_response_sla"],
+        assignee=row["assignee"],
+        mention_count=row["mention_count"],
+        updated_at=row["updated_at"],
+        preview=preview,
+    )
 
 
 def case_view(engine: Engine, case_id: str) -> CaseView | None:
