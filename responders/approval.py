@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from responders.length import fit_for
 from socialcare.errors import ConcurrentChangeError, NotAllowedError
 from socialcare.models import utcnow
+from socialcare.store.audit import append_audit
 from socialcare.store.db import upsert
 from socialcare.store.schema import audit_log, cases, replies, users
 
@@ -95,7 +96,7 @@ class ReplyStore:
     def add_user(self, user_id: str, role: Role, *, by: str = SYSTEM) -> None:
         with self.engine.begin() as connection:
             upsert(connection, users, [{"id": user_id, "role": role, "created_at": utcnow()}], key=["id"])
-            self._audit(connection, by, "add_user", None, "done", {"user": user_id, "role": role})
+            append_audit(connection, by, "add_user", {"user": user_id, "role": role})
 
     # transitions -----------------------------------------------------------------------------------------
     def create_draft(
@@ -127,7 +128,7 @@ class ReplyStore:
                 "updated_at": now,
             }
             connection.execute(insert(replies).values(**row))
-            self._audit(connection, author, "create_draft", reply_id, "done", {"after": {"text": text}})
+            append_audit(connection, author, "create_draft", {"after": {"text": text}}, reply_id=reply_id)
         return self.get(reply_id)
 
     def submit(self, reply_id: str, actor: str) -> Reply:
@@ -236,7 +237,7 @@ class ReplyStore:
             try:
                 check(action, reply, actor, self._role(connection, actor))
             except NotAllowedError as refusal:
-                self._audit(connection, actor, action, reply_id, "refused", {"reason": str(refusal)})
+                append_audit(connection, actor, action, {"reason": str(refusal)}, reply_id=reply_id, outcome="refused")
                 refused = refusal
             else:
                 changes = changes_for(reply) if callable(changes_for) else changes_for
@@ -251,13 +252,12 @@ class ReplyStore:
                     raise ConcurrentChangeError(f"{reply_id} changed while {actor} tried to {action} it; reload it")
                 if also is not None:
                     also(connection, reply)
-                self._audit(
+                append_audit(
                     connection,
                     actor,
                     action,
-                    reply_id,
-                    "done",
                     {"before": _jsonable(before), "after": _jsonable(changes)},
+                    reply_id=reply_id,
                 )
                 reply = replace(reply, **changes, version=reply.version + 1, updated_at=now)  # as written
         if refused is not None:  # raised after the commit, so the refusal stays in the audit log
@@ -267,7 +267,7 @@ class ReplyStore:
     def _refuse(self, actor: str, action: str, reply_id: str | None, reason: str) -> NoReturn:
         """Record the refusal (committed on its own) and raise it."""
         with self.engine.begin() as connection:
-            self._audit(connection, actor, action, reply_id, "refused", {"reason": reason})
+            append_audit(connection, actor, action, {"reason": reason}, reply_id=reply_id, outcome="refused")
         raise NotAllowedError(reason)
 
     @staticmethod
@@ -283,16 +283,6 @@ class ReplyStore:
             return None
         role: Role | None = connection.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one_or_none()
         return role
-
-    @staticmethod
-    def _audit(
-        connection: Connection, actor: str, action: str, reply_id: str | None, outcome: str, detail: dict[str, Any]
-    ) -> None:
-        connection.execute(
-            insert(audit_log).values(
-                at=utcnow(), actor=actor, action=action, reply_id=reply_id, outcome=outcome, detail=detail
-            )
-        )
 
 
 def _reply(row: Any) -> Reply:
