@@ -53,7 +53,11 @@ class SqlSearchIndex:
                     insert(search_tokens),
                     [{"mention_id": m, "kind": k, "token": t, "hour": hour} for (m, k, t), hour in tokens.items()],
                 )
-            self._roll_up(connection, old_hours | {doc.hour for doc in docs})
+            hours = old_hours | {doc.hour for doc in docs}
+            connection.execute(delete(trend_hours).where(trend_hours.c.hour.in_(hours)))
+            connection.execute(delete(token_hours).where(token_hours.c.hour.in_(hours)))
+            self._roll_up_hours(connection, hours)
+            self._roll_up_days(connection, {hour.replace(hour=0) for hour in hours})
 
     def rebuild_rollups(self, start: datetime, end: datetime) -> int:
         """Recompute the rollups of every hour in [start, end) from the documents; returns the hours."""
@@ -65,20 +69,20 @@ class SqlSearchIndex:
             )
             connection.execute(delete(trend_hours).where(trend_hours.c.hour >= start, trend_hours.c.hour < end))
             connection.execute(delete(token_hours).where(token_hours.c.hour >= start, token_hours.c.hour < end))
-            self._roll_up(connection, hours)
-            day = start.replace(hour=0, minute=0, second=0, microsecond=0)
-            while day < end:  # days left without any document lose their rollup too
-                self._roll_up_day(connection, day)
+            self._roll_up_hours(connection, hours)
+            days, day = [], start.replace(hour=0, minute=0, second=0, microsecond=0)
+            while day < end:  # every day the range touches, one left without any document too
+                days.append(day)
                 day += timedelta(days=1)
+            self._roll_up_days(connection, days)
         return len(hours)
 
     @staticmethod
-    def _roll_up(connection: Any, hours: Iterable[datetime]) -> None:
+    def _roll_up_hours(connection: Any, hours: Iterable[datetime]) -> None:
+        """Insert the hourly rollups of ``hours`` from the documents (the caller cleared their old rows)."""
         hours = sorted(set(hours))
         if not hours:
             return
-        connection.execute(delete(trend_hours).where(trend_hours.c.hour.in_(hours)))
-        connection.execute(delete(token_hours).where(token_hours.c.hour.in_(hours)))
         d = search_docs.c
         dims = (d.hour, d.brand, d.source, d.lang)
         counts = (
@@ -108,7 +112,11 @@ class SqlSearchIndex:
         connection.execute(
             insert(token_hours).from_select(["hour", "brand", "source", "lang", "kind", "token", "mentions"], tokens)
         )
-        for day in sorted({hour.replace(hour=0) for hour in hours}):  # days are sums of their hours
+
+    @staticmethod
+    def _roll_up_days(connection: Any, days: Iterable[datetime]) -> None:
+        """Recompute the daily token rollups of ``days``: each day is the sum of its hours."""
+        for day in sorted(days):
             SqlSearchIndex._roll_up_day(connection, day)
 
     @staticmethod
@@ -150,7 +158,7 @@ class SqlSearchIndex:
         for table, column, start, end in _day_and_hour_spans(trend.start, trend.end):
             r = table.c
             span = TrendFilter(start, end, trend.brands, trend.source, trend.lang)
-            parts.append(select(r.token, r.mentions).where(_where(r, span, column=column, exact=True), r.kind == kind))
+            parts.append(select(r.token, r.mentions).where(_where(r, span, column=column), r.kind == kind))
         if not parts:
             return []
         counted = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
@@ -281,16 +289,14 @@ def _ceil_day(moment: datetime) -> datetime:
     return floor if floor == moment else floor + timedelta(days=1)
 
 
-def _where(columns: Any, trend: TrendFilter, column: str = "hour", exact: bool = False) -> ColumnElement[bool]:
+def _where(columns: Any, trend: TrendFilter, column: str = "hour") -> ColumnElement[bool]:
     """The filter on a table with brand, source, lang and a time column (rollups: the hour bucket).
 
-    Hourly rollups answer for whole hours: ``start`` is rounded down and ``end`` up (unless ``exact``)."""
+    Hourly rollups answer for whole hours: ``start`` is rounded down and ``end`` up."""
     time = getattr(columns, column)
     start, end = trend.start, trend.end
-    if column == "hour" and not exact:
-        start = start.replace(minute=0, second=0, microsecond=0)
-        if end != end.replace(minute=0, second=0, microsecond=0):
-            end = end.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if column == "hour":
+        start, end = start.replace(minute=0, second=0, microsecond=0), _ceil_hour(end)
     conditions: list[ColumnElement[bool]] = [time >= start, time < end]
     if trend.brands:
         conditions.append(columns.brand.in_(trend.brands))
