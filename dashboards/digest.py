@@ -7,7 +7,6 @@ Pure parts first (:func:`build_digest`, :func:`render_digest`), I/O at the edges
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -22,6 +21,7 @@ from dashboards.search.port import SearchIndex, TrendFilter
 from dashboards.trends import spikes_in
 from socialcare.errors import ConfigError
 from socialcare.settings import Settings
+from triage.notify import SmtpMailer
 
 HISTORY_DAYS = 14
 TOP = 10
@@ -140,9 +140,4 @@ def digest_message(digest: Digest, html: str, sender: str, recipients: list[str]
 def mail_digest(settings: Settings, message: EmailMessage) -> None:
     if not settings.smtp_host:
         raise ConfigError("SOCIALCARE_SMTP_HOST is not set: the digest cannot be mailed (it is written to the folder)")
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_username and settings.smtp_password:
-            smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
-        smtp.send_message(message)
+    SmtpMailer.from_settings(settings, settings.digest_email_to).send(message)

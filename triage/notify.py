@@ -168,14 +168,32 @@ class SmtpMailer:
         message.set_content(f"{alert.text}{held}\n\nincident: {alert.key}\n")
         return message
 
+    @classmethod
+    def from_settings(cls, settings: object, recipients: Sequence[str]) -> SmtpMailer:
+        """The SMTP server of ``SOCIALCARE_SMTP_*`` sending to ``recipients``."""
+        password = getattr(settings, "smtp_password", None)
+        return cls(
+            getattr(settings, "smtp_host", None) or "localhost",
+            getattr(settings, "smtp_port", 587),
+            getattr(settings, "alert_email_from", "socialcare@localhost"),
+            recipients,
+            starttls=getattr(settings, "smtp_starttls", True),
+            username=getattr(settings, "smtp_username", None),
+            password=password.get_secret_value() if password is not None else None,
+        )
+
+    def send(self, message: EmailMessage) -> None:
+        """One SMTP session for ``message``; smtplib's and the network's errors are the caller's."""
+        with smtplib.SMTP(self.host, self.port, timeout=HTTP_TIMEOUT_S) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username and self.password:
+                smtp.login(self.username, self.password)
+            smtp.send_message(message)
+
     def deliver(self, delivery: Delivery) -> None:
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=HTTP_TIMEOUT_S) as smtp:
-                if self.starttls:
-                    smtp.starttls()
-                if self.username and self.password:
-                    smtp.login(self.username, self.password)
-                smtp.send_message(self.message(delivery))
+            self.send(self.message(delivery))
         except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
             raise DeliveryError(f"email: {exc.__class__.__name__}: {exc}") from exc
         except smtplib.SMTPResponseException as exc:
@@ -274,18 +292,7 @@ def channels_from_settings(settings: object) -> list[Channel]:
         found.append(SlackWebhook(webhook.get_secret_value()))
     host, recipients = getattr(settings, "smtp_host", None), getattr(settings, "alert_email_to", [])
     if host and recipients:
-        password = getattr(settings, "smtp_password", None)
-        found.append(
-            SmtpMailer(
-                host,
-                getattr(settings, "smtp_port", 587),
-                getattr(settings, "alert_email_from", "socialcare@localhost"),
-                recipients,
-                starttls=getattr(settings, "smtp_starttls", True),
-                username=getattr(settings, "smtp_username", None),
-                password=password.get_secret_value() if password is not None else None,
-            )
-        )
+        found.append(SmtpMailer.from_settings(settings, recipients))
     return found
 
 
