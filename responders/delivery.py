@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 BACKOFF_START_S = 2.0
 BACKOFF_MAX_S = 60.0
 ATTEMPT_LEASE_S = 45.0
-"""How long a platform call can be in flight: longer than the posters' HTTP timeouts (5 s to connect,
-30 s to read)."""
+"""How long a platform call can be in flight: longer than the posters' HTTP timeouts (10 s to connect and
+30 s to read, ``collectors.x.limits``; praw's are shorter)."""
 MAX_WAIT_S = 240.0
 """The longest the responder sleeps for one reply; a longer wait stops it (a Kafka consumer that sleeps
 past ``max.poll.interval.ms`` loses its partitions)."""

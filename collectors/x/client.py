@@ -71,10 +71,16 @@ def make_client(settings: Settings) -> Any:
     if token is None or not token.get_secret_value().strip():
         raise ConfigError("SOCIALCARE_X_BEARER_TOKEN is not set: the X collector needs the app's bearer token")
     client = tweepy.Client(bearer_token=token.get_secret_value().strip(), wait_on_rate_limit=False)
-    adapter = _DefaultTimeoutAdapter((REST_CONNECT_TIMEOUT, REST_READ_TIMEOUT))
-    client.session.mount("https://", adapter)
-    client.session.mount("http://", adapter)
+    with_default_timeouts(client.session)
     return client
+
+
+def with_default_timeouts(session: requests.Session) -> requests.Session:
+    """Gives every request of ``session`` the REST timeouts, as tweepy's ``Client`` sets none."""
+    adapter = _DefaultTimeoutAdapter((REST_CONNECT_TIMEOUT, REST_READ_TIMEOUT))
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
 
 
 def call_x(

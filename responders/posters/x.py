@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from collectors.x.client import with_default_timeouts
 from collectors.x.normalize import post_url, snowflake_time
 from responders.posting import (
     DuplicatePostError,
@@ -53,7 +54,6 @@ class _BaseUrlSession(requests.Session):
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         if url.startswith(X_API):
             url = self.base_url + url[len(X_API) :]
-        kwargs.setdefault("timeout", (5.0, 30.0))
         return super().request(method, url, *args, **kwargs)
 
 
@@ -76,7 +76,7 @@ def x_user_client(settings: Settings) -> Any:
         access_token_secret=settings.x_access_token_secret.get_secret_value(),
         wait_on_rate_limit=False,
     )
-    client.session = _BaseUrlSession(settings.x_api_base_url)
+    client.session = with_default_timeouts(_BaseUrlSession(settings.x_api_base_url))
     return client
 
 
