@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from pydantic import SecretStr
+
 from socialcare.errors import SocialcareError
 
 
@@ -66,6 +68,27 @@ class Poster(Protocol):
     def post(self, target: PostTarget, text: str, idempotency_key: str) -> Posted: ...
 
     def find_posted(self, target: PostTarget, text: str, since: datetime) -> Posted | None: ...
+
+
+POSTING_SETTINGS: dict[str, tuple[str, ...]] = {
+    "x": ("x_consumer_key", "x_consumer_secret", "x_access_token", "x_access_token_secret"),
+    "reddit": ("reddit_client_id", "reddit_client_secret", "reddit_username", "reddit_password"),
+}
+"""The settings a platform needs to post as the brand account."""
+
+
+def missing_posting_settings(settings: object, platform: str) -> list[str]:
+    """The environment variables still to set before ``platform`` can be posted to (blank counts as unset:
+    ``.env`` files often hold ``KEY=`` lines for what is not configured)."""
+    return [
+        f"SOCIALCARE_{name.upper()}" for name in POSTING_SETTINGS[platform] if not _configured(getattr(settings, name))
+    ]
+
+
+def _configured(value: object) -> bool:
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    return isinstance(value, str) and bool(value.strip())
 
 
 _URL = re.compile(r"https?://\S+")

@@ -4,32 +4,20 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from responders.posters.dry_run import DryRunPoster
-from responders.posting import Poster
+from responders.posting import POSTING_SETTINGS, Poster, missing_posting_settings
 from socialcare.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PLATFORMS = ("x", "reddit")
+PLATFORMS = tuple(POSTING_SETTINGS)
 
 
 def posting_credentials(settings: Settings, platform: str) -> bool:
     """Whether the settings hold everything needed to post on ``platform`` as the brand."""
-    if platform == "x":
-        names = ("x_consumer_key", "x_consumer_secret", "x_access_token", "x_access_token_secret")
-    else:
-        names = ("reddit_client_id", "reddit_client_secret", "reddit_username", "reddit_password")
-    return all(_configured(getattr(settings, name)) for name in names)
-
-
-def _configured(value: object) -> bool:
-    """Set and not blank: ``.env`` files often hold ``KEY=`` lines for what is not configured."""
-    if isinstance(value, SecretStr):
-        value = value.get_secret_value()
-    return isinstance(value, str) and bool(value.strip())
+    return not missing_posting_settings(settings, platform)
 
 
 def posters_from_settings(settings: Settings, engine: Engine) -> dict[str, Poster]:

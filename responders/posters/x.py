@@ -26,6 +26,7 @@ from responders.posting import (
     PostTarget,
     TransientPostError,
     UnconfirmedPostError,
+    missing_posting_settings,
     same_reply_text,
 )
 from socialcare.errors import ConfigError, MissingExtraError, PlatformUnavailableError
@@ -59,14 +60,9 @@ class _BaseUrlSession(requests.Session):
 
 def x_user_client(settings: Settings) -> Any:
     """tweepy ``Client`` acting as the brand account, or ``ConfigError`` naming the missing settings."""
-    missing = [
-        name
-        for name in ("x_consumer_key", "x_consumer_secret", "x_access_token", "x_access_token_secret")
-        if getattr(settings, name) is None
-    ]
+    missing = missing_posting_settings(settings, "x")
     if missing:
-        names = ", ".join(f"SOCIALCARE_{name.upper()}" for name in missing)
-        raise ConfigError(f"posting on X needs the brand account's user context: set {names}")
+        raise ConfigError(f"posting on X needs the brand account's user context: set {', '.join(missing)}")
     assert settings.x_consumer_secret is not None and settings.x_access_token_secret is not None
     assert settings.x_access_token is not None
     client = tweepy.Client(
