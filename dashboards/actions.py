@@ -6,8 +6,7 @@ from typing import Literal
 
 from dashboards.deps import Services, User
 from responders.approval import Reply
-from responders.case_target import case_target
-from responders.drafts import TemplateLibrary
+from responders.case_target import draft_for_case
 from responders.outbox import publish_approved
 from socialcare.errors import NotAllowedError
 
@@ -16,11 +15,11 @@ ACTIONS: tuple[Action, ...] = ("submit", "approve", "reject", "edit")
 
 
 def draft_reply(services: Services, user: User, case_id: str, text: str | None, situation: str = "general") -> Reply:
-    target = case_target(services.engine, case_id)
-    if not text or not text.strip():
-        facts = target.facts(situation or "general", signature=_initials(user.id))
-        text = TemplateLibrary().draft(facts).text
-    return services.replies.create_draft(case_id, target.platform, target.in_reply_to_id, text, user.id)
+    """``text``, or when it is blank the template for ``situation``, signed with the user's initials."""
+    written = text if text and text.strip() else None
+    return draft_for_case(
+        services.replies, case_id, user.id, written, situation=situation or "general", signature=_initials(user.id)
+    )
 
 
 def reply_action(

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
-from responders.drafts import DraftFacts
+from responders.approval import Reply, ReplyStore
+from responders.drafts import DraftFacts, TemplateLibrary
 from socialcare.errors import NotAllowedError
 from socialcare.store.schema import case_mentions, cases, mentions
 
@@ -62,3 +63,21 @@ def case_target(engine: Engine, case_id: str) -> CaseTarget:
         department=case["department"],
         language=case["language"],
     )
+
+
+def draft_for_case(
+    store: ReplyStore,
+    case_id: str,
+    author: str,
+    text: str | None = None,
+    *,
+    situation: str = "general",
+    library: TemplateLibrary | None = None,
+    **facts: str | None,
+) -> Reply:
+    """A draft to the case's newest post: ``text``, or (``None``) the template for ``situation`` filled with
+    the case and ``facts`` (``reference``, ``signature``, ...)."""
+    target = case_target(store.engine, case_id)
+    if text is None:
+        text = (library or TemplateLibrary()).draft(target.facts(situation, **facts)).text
+    return store.create_draft(case_id, target.platform, target.in_reply_to_id, text, author)

@@ -115,16 +115,21 @@ def replies_draft(
     """Draft a reply to a case: to the customer's newest post, from the templates or your text."""
     from pathlib import Path
 
-    from responders.case_target import case_target
+    from responders.case_target import draft_for_case
     from responders.drafts import TemplateLibrary
 
     with friendly_errors():
-        store = _store()
-        target = case_target(store.engine, case_id)
-        if text is None:
-            library = TemplateLibrary(Path(templates) if templates else None)
-            text = library.draft(target.facts(situation, reference=reference, signature=signature)).text
-        reply = store.create_draft(case_id, target.platform, target.in_reply_to_id, text, actor)
+        library = TemplateLibrary(Path(templates) if templates else None)
+        reply = draft_for_case(
+            _store(),
+            case_id,
+            actor,
+            text,
+            situation=situation,
+            library=library,
+            reference=reference,
+            signature=signature,
+        )
     _show_state(reply)
     out.print(reply.text, highlight=False)
 
