@@ -195,7 +195,7 @@ def trends_page(request: Request, app: App, user: SignedIn) -> HTMLResponse:
 def trends_export(request: Request, app: App, user: SignedIn, view: str = "volume") -> Response:
     if view not in VIEWS:
         raise HTTPException(404, f"no view {view!r}; one of {', '.join(VIEWS)}")
-    found = compute(app.search_index(), app.engine, request.query_params)
+    found = compute(app.search_index(), app.engine, request.query_params, (view,))
     name = f"socialcare-{view}-{found.query.first_day}-{found.query.last_day}.csv"
     return Response(
         csv_of(found, view),

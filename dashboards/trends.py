@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
@@ -66,24 +66,28 @@ def parse_query(params: Mapping[str, str], facets: Facets) -> TrendQuery:
     return TrendQuery(trend, interval, first, last)
 
 
-def compute(index: SearchIndex, engine: Engine, params: Mapping[str, str]) -> Trends:
+def compute(index: SearchIndex, engine: Engine, params: Mapping[str, str], views: Collection[View] = VIEWS) -> Trends:
+    """The ``views`` asked for (the page: all of them and the search hits; an export: its one view)."""
     facets = index.facets()
     query = parse_query(params, facets)
     trend = query.trend
-    everyone = TrendFilter(trend.start, trend.end, (), trend.source, trend.lang)  # share of voice: all brands
-    share = index.share_of_voice(everyone)
-    total = sum(share.values()) or 1
-    return Trends(
-        query=query,
-        facets=facets,
-        volume=index.volume(trend, query.interval),
-        share=[(brand, count, 100.0 * count / total) for brand, count in share.items()],
-        hashtags=index.top_tokens(trend, "hashtag", TOP),
-        terms=index.top_tokens(trend, "term", TOP),
-        spikes=spikes_in(engine, trend),
-        search=(params.get("q") or "").strip()[:200],
-        hits=index.search(params.get("q") or "", trend, SEARCH_HITS) if (params.get("q") or "").strip() else [],
-    )
+    found = Trends(query=query, facets=facets, search=(params.get("q") or "").strip()[:200])
+    if "volume" in views or "sentiment" in views:
+        found.volume = index.volume(trend, query.interval)
+    if "share" in views:
+        everyone = TrendFilter(trend.start, trend.end, (), trend.source, trend.lang)  # share of voice: all brands
+        share = index.share_of_voice(everyone)
+        total = sum(share.values()) or 1
+        found.share = [(brand, count, 100.0 * count / total) for brand, count in share.items()]
+    if "hashtags" in views:
+        found.hashtags = index.top_tokens(trend, "hashtag", TOP)
+    if "terms" in views:
+        found.terms = index.top_tokens(trend, "term", TOP)
+    if "spikes" in views:
+        found.spikes = spikes_in(engine, trend)
+    if found.search and set(views) == set(VIEWS):
+        found.hits = index.search(found.search, trend, SEARCH_HITS)
+    return found
 
 
 def spikes_in(engine: Engine, trend: TrendFilter) -> list[dict[str, Any]]:
