@@ -96,10 +96,26 @@ def x_weighted_length(text: str) -> int:
     return total + _plain_weight(text[position:])
 
 
+def urls_replaced(text: str, placeholder: str) -> str:
+    """``text`` with every URL X would link (and count as 23) replaced by ``placeholder``."""
+
+    def replace(match: re.Match[str]) -> str:
+        url = match.group(0)
+        kept = url.rstrip(_TRAILING_PUNCTUATION)
+        return placeholder + url[len(kept) :]
+
+    return _URL.sub(replace, text)
+
+
+def without_leading_mentions(text: str) -> str:
+    """``text`` without the @handles it opens with: the thread's people, which X fills in for a reply."""
+    return _LEADING_MENTIONS.sub("", text)
+
+
 def fit_x(text: str) -> Fit:
     """The weight of an X reply: leading @handles are free, the rest counts (see the module docstring)."""
     text = text.strip()
-    body = _LEADING_MENTIONS.sub("", text)
+    body = without_leading_mentions(text)
     mentions = len(_MENTION.findall(text))
     return Fit("X", x_weighted_length(body) if body else 0, X_MAX_WEIGHT, mentions=mentions)
 

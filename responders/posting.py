@@ -14,13 +14,13 @@ reconcile step after a crash or an ambiguous answer). Its errors say what the re
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from pydantic import SecretStr
 
+from responders.length import urls_replaced, without_leading_mentions
 from socialcare.errors import SocialcareError
 
 
@@ -91,10 +91,6 @@ def _configured(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-_URL = re.compile(r"https?://\S+")
-_LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
-
-
 def same_reply_text(ours: str, theirs: str) -> bool:
     """Whether a post on the platform is our reply: platforms rewrite URLs (t.co), escape ``&<>``, prefix
     the @handles of a thread and trim whitespace, so those differences are ignored."""
@@ -103,6 +99,6 @@ def same_reply_text(ours: str, theirs: str) -> bool:
 
 def _comparable(text: str) -> str:
     text = html.unescape(text).strip()
-    text = _LEADING_MENTIONS.sub("", text)
-    text = _URL.sub("<url>", text)
+    text = without_leading_mentions(text)
+    text = urls_replaced(text, "<url>")  # X links every URL (bare domains too) through t.co
     return " ".join(text.split())
