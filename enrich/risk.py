@@ -11,7 +11,8 @@ How the score is built (every number is a named constant below)::
             + W_DISCRIMINATION  if discrimination or harassment (racist, harassed, groped, 差別, セクハラ)
             + W_PRIVACY    if an account/privacy breach (hacked, "someone else's" data, "sell my personal info")
             + W_VULNERABLE if a vulnerable customer  (elderly, disabled, wheelchair, pregnant, newborn, 高齢)
-            + W_AMPLIFY    if a call to amplify      ("RT this", "everyone share", #boycott, 拡散希望)
+            + W_BOYCOTT    if a boycott call         (boycott, #boycott, 不買)
+            + W_AMPLIFY    if a call to amplify      ("RT this", "everyone share", 拡散希望)
             + W_LEAVE      if a public threat to leave ("switching to", "never flying again", 解約)
             + W_REPEATED_FAILURE if the text counts repeated failures ("3rd time", "2 lost parcels")
             + W_REACH * reach(followers)  (0 below REACH_FLOOR, 1 at REACH_FULL, log scale) (+ W_VERIFIED)
@@ -52,6 +53,7 @@ W_REGULATOR: Final = 3.0
 W_MEDIA: Final = 3.0
 W_SAFETY: Final = 3.0
 W_DISCRIMINATION: Final = 3.0
+W_BOYCOTT: Final = 3.0
 W_PRIVACY: Final = 2.8
 W_VULNERABLE: Final = 2.8
 W_AMPLIFY: Final = 1.8
@@ -89,7 +91,8 @@ LEGAL = TermSet(
     [
         "lawyer", "lawyers", "attorney", "solicitor", "sue", "sue you", "suing", "sued", "lawsuit", "class action",
         "small claims", "legal action", "legal team", "take you to court", "see you in court", "in court", "court case",
-        "legal advice", "my legal rights", "cease and desist", "breach of contract",
+        "legal advice", "my legal rights", "cease and desist", "breach of contract", "go to court", "going to court",
+        "to court", "recorded everything", "recorded the call", "recorded the whole", "have it on video",
         "弁護士", "訴訟", "訴え", "裁判", "法的措置", "少額訴訟",
     ]
 )  # fmt: skip
@@ -100,7 +103,8 @@ REGULATOR = TermSet(
         "consumer rights", "department of transportation", "complained to dot", "from dot", "to the dot", "@faanews",
         "@usdot", "cma", "ico",
         "saferproducts.gov", "government office", "trading commission", "report you to", "reporting you to",
-        "file a complaint with",
+        "file a complaint with", "passenger rights", "travelers' rights", "travellers' rights", "passengers' rights",
+        "violation of", "cfpb", "puc", "public utilities commission", "my congressman", "my senator", "my mp",
         "消費者センター", "消費者庁", "国民生活センター", "公取", "公正取引委員会", "国交省", "総務省",
     ]
 )  # fmt: skip
@@ -111,6 +115,11 @@ MEDIA = TermSet(
         "full review", "my review",
         "review video", "my followers", "my audience", "my subscribers", "my channel", "@cnn", "@bbcnews", "@nytimes",
         "in the news", "tv station", "consumer reporter", "care to comment", "for comment", "going public",
+        "local news", "contact the news", "contacting the news", "call the news", "calling the news",
+        "go to the news", "on the news", "news station", "news channel", "news outlet*", "the media", "to the media",
+        "#media", "film crew", "#filmcrew", "video of how", "@gma", "@todayshow", "@msnbc", "@nbc", "@cbs", "#nbc",
+        "#cnn", "@cbsnews", "@nbcnews", "@abcnews", "@foxnews", "@cnnbrk", "@skynews", "@itvnews", "@bbcbreaking",
+        "@consumerist",
         "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
     ]
 )  # fmt: skip
@@ -121,7 +130,13 @@ SAFETY = TermSet(
         "shocked me", "injured", "injury", "injuries", "hurt", "bleeding", "hospital", "ambulance", "assault*",
         "attacked", "kicked", "emergency landing", "unsafe", "dangerous", "hazard", "recall", "allergic reaction",
         "nearly died", "could have died", "trying to kill", "poison*", "chemicals", "food poisoning", "carbon monoxide",
-        "gas leak", "burst pipe", "pipes froze", "threatened me", "food safety",
+        "gas leak", "burst pipe", "pipes froze", "threatened me", "food safety", "for our safety", "for my safety",
+        "feared for", "fear for my", "not safe", "sounds safe",
+        "engine trouble", "engine failure", "engine problem*", "engine issue*", "losing fuel", "fuel leak",
+        "landing gear", "ice on", "for ice", "de-ice*", "in pain", "moaning", "not well", "passed out", "fainted",
+        "collapsed", "seizure", "heart attack", "unconscious", "medical emergency", "hit my head", "hit his head",
+        "hit her head", "car crash", "driver crashed", "crashed into", "accident", "without a pass", "a gun",
+        "a knife", "police", "911",
         "発火", "火事", "煙", "焦げ", "焦げ臭", "熱く", "過熱", "爆発", "怪我", "けが", "やけど", "火傷", "感電",
         "危険", "危ない", "事故", "救急", "病院", "リコール", "怖くて",
     ]
@@ -132,6 +147,7 @@ DISCRIMINATION = TermSet(
         "sexual harassment", "groped", "touched me", "touch my", "inappropriate", "asked if i was single",
         "humiliat*", "my accent", "creepy", "hit on me", "abuse", "abused", "abusive",
         "bullied", "mocked", "laughed at me", "ableist", "stalking", "threatens", "threatened", "threatening",
+        "cultural appropriation", "xenophob*", "islamophob*", "antisemit*", "profiled", "profiling",
         "差別", "セクハラ", "パワハラ", "カスハラ", "嫌がらせ", "鼻で笑", "侮辱", "暴言",
     ]
 )  # fmt: skip
@@ -142,7 +158,9 @@ PRIVACY = TermSet(
         "sell my data", "sold my data", "selling my data", "sell my personal", "sold my personal", "shared my data",
         "privacy policy", "spying", "without a warrant",
         "law enforcement", "fraudulent", "unauthorized", "unauthorised", "phishing", "fake account",
-        "impostor", "scam account", "card details", "card number", "security code", "cvv",
+        "impostor", "scam account", "card details", "card number", "security code", "cvv", "security alert",
+        "gave my number", "gave my phone number", "ported my number", "ported out", "sim swap", "identity theft",
+        "stole my identity", "stolen identity", "compromised",
         "乗っ取", "不正ログイン", "個人情報", "情報漏洩", "流出", "なりすまし",
     ]
 )  # fmt: skip
@@ -151,7 +169,10 @@ VULNERABLE = TermSet(
         "elderly", "pensioner", "senior citizen", "lives alone", "lives on her own", "lives on his own",
         "disabled", "disability", "handicap*", "wheelchair", "wheelchair user", "blind", "deaf", "newborn",
         "week old baby", "month old baby", "baby at home", "medication", "medical condition", "insulin", "chemo",
-        "dialysis", "oxygen", "asthma", "dementia", "autistic", "vulnerable", "no heat", "no heating",
+        "dialysis", "oxygen", "asthma", "dementia", "autistic", "vulnerable", "no heat", "no heating", "made me cry",
+        "in tears", "crying", "away from parents", "away from their parents", "separated from my",
+        "passed away", "bereavement", "cancer", "terminally ill", "hospice", "suicid*", "special needs",
+        "service dog", "service animal",
         "without heat", "without heating",
         "高齢", "お年寄り", "80代", "90代", "一人暮らし", "障害", "障がい", "車椅子", "持病", "喘息", "介護",
         "暖房がつかない",
@@ -171,22 +192,33 @@ AMPLIFY = TermSet(
     [
         "rt this", "rt so", "rt if", "rt to", "please rt", "pls rt", "retweet", "everyone share", "please share",
         "share this", "spread the word", "tell everyone", "telling everyone", "everyone should",
-        "boycott*", "#boycott*", "go viral", "make this viral", "psa",
-        "拡散希望", "拡散お願い", "拡散して", "拡散", "不買",
+        "go viral", "make this viral", "psa",
+        "拡散希望", "拡散お願い", "拡散して", "拡散",
     ]
 )  # fmt: skip
+BOYCOTT = TermSet(["boycott*", "#boycott*", "不買"])
+"""A call to boycott is a public attack on the brand (a pr trigger in the rubric), not only a call to share."""
 LEAVE = TermSet(
     [
         "switching to", "switch to", "i'm done", "im done", "never flying", "never again", "never buying",
         "cancel my", "cancelling my", "canceling my", "ending my service", "take my business", "leaving for",
-        "returning everything", "not buying from", "last time i", "never using", "done with",
+        "returning everything", "not buying from", "last time i", "never using", "done with", "never fly",
+        "stopped ordering", "stop ordering", "stopped using", "close my account", "closing my account",
+        "be a customer anymore", "no longer a customer", "lost a customer", "customer just lost", "lost a loyal",
+        "from now on", "avoid you", "plan to avoid", "will avoid", "last straw", "final straw", "the last drop",
+        "going elsewhere", "take my business", "taking my business", "switched to",
         "解約", "二度と", "乗り換え",
     ]
 )  # fmt: skip
 REPEATED = re.compile(
     r"(?i)\b(?:(?:2nd|3rd|\d+th|second|third|fourth|fifth)\s+time|again and again|yet again|"
-    r"(?:[2-9]|\d\d+|three|four|five|six|several|multiple)\s+(?:\w+\s+){0,2}?"
-    r"(?:times|replacements?|dead|lost|calls|emails|e-mails|dms|experiences|failures|visits))\b"
+    r"(?:no|number) of (?:times|tyms)|"
+    r"(?:[2-9]|\d\d+|two|three|four|five|six|several|multiple|numerous|countless)\s+(?:\w+\s+){0,2}?"
+    r"(?:times|tyms|replacements?|dead|lost|calls|emails|e-mails|dms|experiences|failures|visits|items|orders|"
+    r"deliveries|parcels|packages|complaints|cancellations|delays|attempts|tries|flights)|"
+    r"always (?:late|delayed|lose|lost|cancel\w*|broken|down|wrong)|every (?:single )?time|each time|over and over|"
+    r"still (?:no|not|haven'?t|hasn'?t|waiting|the same|problem)|no (?:response|reply|answer) (?:yet|again)|"
+    r"already (?:tried|called|contacted|responded|complained|reported))\b"
     r"|何度も|[2-9２-９]回目"
 )
 INSULTS = TermSet(
@@ -209,7 +241,8 @@ FIGURATIVE = re.compile(
     r"i'm dead|im dead|dead tired|on fire today|fire emoji|safety video|hot take|so hot right now|"
     r"burn(?:ing)? (?:through|out)|fire (?:him|her|them|whoever|someone|@\w+)|insult to injury|tone[- ]deaf|"
     r"(?:alerts?|notifications?) fire|"
-    r"smoking deal|sparks joy|press (?:the|a) button|press release|"
+    r"smoking deal|sparks joy|press (?:the|a) button|press release|fire ?stick|fire tv|kindle fire|fire hd|"
+    r"fire tablet|assault on (?:my|your|the) (?:eyes|ears|senses)|safety (?:video|demo\w*|card|instructions)|"
     r"the news (?:is|was) (?:good|great)|good news|great news|review my (?:order|booking))\b"
 )
 """Spans whose words look like cues but are figurative; cue hits inside them are ignored."""
@@ -308,6 +341,7 @@ _FAMILIES: Final = (
     (DISCRIMINATION, W_DISCRIMINATION, "discrimination or harassment"),
     (PRIVACY, W_PRIVACY, "account security or privacy breach"),
     (VULNERABLE, W_VULNERABLE, "vulnerable customer"),
+    (BOYCOTT, W_BOYCOTT, "boycott call"),
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from enrich.risk import SENTIMENT_FOR_LABEL, RiskInputs, assess_risk
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))  # care_labels
 LEVELS = ("low", "medium", "high")
 
 
@@ -109,11 +111,30 @@ def evaluate(name: str, rows: list[Row]) -> Report:
     )
 
 
+def care_rows(shared: Path, pool: str) -> list[Row]:
+    """The project's own labels (scripts/labels/care_tweets.csv) of one pool, texts from ../shared/data."""
+    from care_labels import load_care_labels
+
+    return [
+        Row(
+            r["item_id"],
+            r["risk"],
+            RiskInputs(
+                text=r["text"], sentiment_label=r["sentiment"], sentiment_score=SENTIMENT_FOR_LABEL[r["sentiment"]]
+            ),
+        )
+        for r in load_care_labels(shared)
+        if r["pool"] == pool
+    ]
+
+
 def all_reports(shared: Path | None) -> list[Report]:
     reports = []
     if shared is not None and (shared / "labelled").is_dir():
         for file in ("dev_risk_targeted.csv", "dev_routing.csv"):
             reports.append(evaluate(file, labelled_rows(shared / "labelled" / file)))
+        for pool in ("random", "keyword"):
+            reports.append(evaluate(f"care_tweets ({pool})", care_rows(shared, pool)))
     reports.append(evaluate("sample", sample_rows(REPO / "socialcare" / "sample")))
     return reports
 

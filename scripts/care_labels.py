@@ -1,0 +1,32 @@
+"""The project's own hand labels of real customer tweets (``scripts/labels/care_tweets.csv``), with their texts.
+
+The file holds ids, labels (department, risk, sentiment, with the rubric of ../shared/ARCHITECTURE.md) and a
+short note; the texts stay in ../shared/data (twcs and airline tweets) and are joined here by id, so the
+repository never copies the data. ``pool``: ``random`` rows were drawn at random from the customers' tweets
+(seeds 20261207 and 20261208) and keep the real base rates; ``keyword`` rows were drawn from tweets holding
+a routing or risk word ("app", "account", "price", "news", "safety", ...) to add minority-class examples.
+None of them is in ``labelled/dev_routing.csv`` or ``labelled/dev_risk_targeted.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+CARE_LABELS = Path(__file__).resolve().parent / "labels" / "care_tweets.csv"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_care_labels(shared: Path, labels: Path = CARE_LABELS) -> list[dict[str, str]]:
+    """The labelled rows, each with its ``text`` (``twcs:<tweet_id>`` or ``airline:<tweet_id>``)."""
+    texts = {f"twcs:{r['tweet_id']}": r["text"] for r in _read(shared / "twcs" / "twcs_sample.csv")}
+    texts.update({f"airline:{r['tweet_id']}": r["text"] for r in _read(shared / "airline_tweets" / "tweets_dev.csv")})
+    rows = _read(labels)
+    missing = [r["item_id"] for r in rows if r["item_id"] not in texts]
+    if missing:
+        raise SystemExit(f"{len(missing)} labelled ids are not in {shared} (first: {missing[0]}): is the data current?")
+    return [{**r, "text": texts[r["item_id"]]} for r in rows]
