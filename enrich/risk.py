@@ -98,6 +98,7 @@ LEGAL = TermSet(
 )  # fmt: skip
 REGULATOR = TermSet(
     [
+        "take actions against", "take action against", "unethical", "authorities",
         "regulator", "regulators", "ftc", "fcc", "cpsc", "bbb", "better business bureau", "ofcom", "ofgem",
         "ombudsman", "trading standards", "attorney general", "state ag", "consumer protection",
         "consumer rights", "department of transportation", "complained to dot", "from dot", "to the dot", "@faanews",
@@ -119,7 +120,7 @@ MEDIA = TermSet(
         "go to the news", "on the news", "news station", "news channel", "news outlet*", "the media", "to the media",
         "#media", "film crew", "#filmcrew", "video of how", "@gma", "@todayshow", "@msnbc", "@nbc", "@cbs", "#nbc",
         "#cnn", "@cbsnews", "@nbcnews", "@abcnews", "@foxnews", "@cnnbrk", "@skynews", "@itvnews", "@bbcbreaking",
-        "@consumerist",
+        "@consumerist", "on blast", "social media and tv", "the tv", "tv news",
         "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
     ]
 )  # fmt: skip
@@ -136,7 +137,9 @@ SAFETY = TermSet(
         "landing gear", "ice on", "for ice", "de-ice*", "in pain", "moaning", "not well", "passed out", "fainted",
         "collapsed", "seizure", "heart attack", "unconscious", "medical emergency", "hit my head", "hit his head",
         "hit her head", "car crash", "driver crashed", "crashed into", "accident", "without a pass", "a gun",
-        "a knife", "police", "911",
+        "a knife", "police", "911", "piece of plastic", "plastic in", "glass in", "metal in", "bit into",
+        "foreign object", "pressuriz*", "oxygen mask*", "head pounding", "not stable", "drunk", "stealing", "theft",
+        "stolen", "don't check their planes", "turned around for mechanical",
         "発火", "火事", "煙", "焦げ", "焦げ臭", "熱く", "過熱", "爆発", "怪我", "けが", "やけど", "火傷", "感電",
         "危険", "危ない", "事故", "救急", "病院", "リコール", "怖くて",
     ]
@@ -170,7 +173,9 @@ VULNERABLE = TermSet(
         "disabled", "disability", "handicap*", "wheelchair", "wheelchair user", "blind", "deaf", "newborn",
         "week old baby", "month old baby", "baby at home", "medication", "medical condition", "insulin", "chemo",
         "dialysis", "oxygen", "asthma", "dementia", "autistic", "vulnerable", "no heat", "no heating", "made me cry",
-        "in tears", "crying", "away from parents", "away from their parents", "separated from my",
+        "in tears", "crying", "away from parents", "away from their parents", "separated from my", "icu",
+        "intensive care", "death of", "heart broken", "heartbroken", "trapped", "running out of daycare",
+        "students are split", "kids are split", "children are split",
         "passed away", "bereavement", "cancer", "terminally ill", "hospice", "suicid*", "special needs",
         "service dog", "service animal",
         "without heat", "without heating",
@@ -206,7 +211,8 @@ LEAVE = TermSet(
         "stopped ordering", "stop ordering", "stopped using", "close my account", "closing my account",
         "be a customer anymore", "no longer a customer", "lost a customer", "customer just lost", "lost a loyal",
         "from now on", "avoid you", "plan to avoid", "will avoid", "last straw", "final straw", "the last drop",
-        "going elsewhere", "take my business", "taking my business", "switched to",
+        "going elsewhere", "take my business", "taking my business", "switched to", "fly aa ever again",
+        "ever again",
         "解約", "二度と", "乗り換え",
     ]
 )  # fmt: skip
@@ -217,6 +223,7 @@ REPEATED = re.compile(
     r"(?:times|tyms|replacements?|dead|lost|calls|emails|e-mails|dms|experiences|failures|visits|items|orders|"
     r"deliveries|parcels|packages|complaints|cancellations|delays|attempts|tries|flights)|"
     r"always (?:late|delayed|lose|lost|cancel\w*|broken|down|wrong)|every (?:single )?time|each time|over and over|"
+    r"\d+ ?% of (?:my|our|the) (?:flights|orders|deliveries)|"
     r"still (?:no|not|haven'?t|hasn'?t|waiting|the same|problem)|no (?:response|reply|answer) (?:yet|again)|"
     r"already (?:tried|called|contacted|responded|complained|reported))\b"
     r"|何度も|[2-9２-９]回目"
