@@ -5,8 +5,8 @@
 Texts: real tweets from ../shared/data (``text`` of airline_tweets/tweets_dev.csv and twcs/twcs_sample.csv,
 half each). Measured, each on the same texts:
 
-- naive baseline: the same MiniLM weights through transformers ``AutoModel`` ONCE PER MENTION, padded to
-  ``max_length=256``, no batching, no cache, then both shipped heads. At about 13 texts/s it is timed on
+- naive baseline: the same MiniLM weights (adapter merged) through transformers ``AutoModel`` ONCE PER MENTION,
+  padded to ``max_length=256``, no batching, no cache, then both shipped heads. At about 13 texts/s it is timed on
   the first ``--baseline-texts`` texts only (default 300; pass ``--baseline-texts 2000`` to time all).
 - fast path: ``build_encoder`` (all-int8 ONNX behind ``CachedEncoder``), length-bucketed batches of 64, both heads,
   and the fp32 refinement of undecided rows (``enrich.pipeline.score_heads``), on all ``--texts`` texts,
@@ -66,13 +66,14 @@ def bench_texts(n: int) -> list[str]:
 def naive_baseline(texts: list[str], heads: Any) -> float:
     """Once per mention, padded to 256 tokens, no cache, no batching: texts per second."""
     import torch
-    from transformers import AutoModel, AutoTokenizer
+    from transformers import AutoTokenizer
 
+    from enrich.adapter import default_adapter, load_encoder_model
     from enrich.encoder import default_model_path
 
-    path = str(default_model_path())
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    path = default_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    model = load_encoder_model(path, default_adapter())  # the same weights the worker runs
     torch.set_num_threads(2)
     started = time.perf_counter()
     for text in texts:

@@ -58,6 +58,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from enrich.adapter import default_adapter, encoder_name, load_encoder_model
 from socialcare.errors import ConfigError, MissingExtraError
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,11 @@ def _resolve_model_path(model_path: Path | None) -> Path:
     if not path.is_dir():
         raise ConfigError(f"no model at {path}: SOCIALCARE_MODEL_PATH must name a local model folder")
     return path
+
+
+def adapter_for(model_path: Path | None) -> Path | None:
+    """The shipped adapter for the packaged encoder; none for a model named by ``SOCIALCARE_MODEL_PATH``."""
+    return default_adapter() if model_path is None else None
 
 
 def _load_tokenizer(path: Path) -> Any:
@@ -224,14 +230,15 @@ class TorchEncoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub
         try:
             import torch
-            from transformers import AutoModel
+            import transformers  # noqa: F401
         except ModuleNotFoundError as exc:
             raise MissingExtraError(exc.name or "transformers", "ml") from exc
         path = _resolve_model_path(model_path)
-        self.name = path.name if model_path else "all-MiniLM-L6-v2"
+        adapter = adapter_for(model_path)
+        self.name = path.name if model_path else encoder_name(adapter)
         self._torch: Any = torch
         self.tokenizer: Any = _load_tokenizer(path)
-        self.model: Any = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+        self.model: Any = load_encoder_model(path, adapter)
         self.batch_size = batch_size
         self.max_tokens = max_tokens
 
@@ -250,9 +257,12 @@ class TorchEncoder:
 # --- ONNX Runtime -----------------------------------------------------------------------------------------
 
 
-def model_fingerprint(path: Path) -> str:
-    """sha256 over the names and bytes of the model folder's files (weights, config, tokenizer)."""
+def model_fingerprint(path: Path, adapter: Path | None = None) -> str:
+    """sha256 over the names and bytes of the model folder's files (weights, config, tokenizer) and the
+    adapter's bytes."""
     digest = hashlib.sha256(EXPORT_VERSION.encode())
+    if adapter is not None:
+        digest.update(adapter.read_bytes())
     for file in sorted(p for p in path.rglob("*") if p.is_file()):
         digest.update(str(file.relative_to(path)).encode())
         with file.open("rb") as handle:
@@ -281,12 +291,11 @@ def _atomic_build(target: Path, build: Callable[[Path], None]) -> Path:
     return target
 
 
-def export_onnx(model_path: Path, target: Path, input_names: Sequence[str]) -> None:
-    """Export ``AutoModel``'s last hidden state to ONNX (dynamic batch and sequence axes), offline."""
+def export_onnx(model_path: Path, target: Path, input_names: Sequence[str], adapter: Path | None = None) -> None:
+    """Export ``AutoModel``'s last hidden state (adapter merged) to ONNX (dynamic batch and sequence axes)."""
     import torch
-    from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(model_path), local_files_only=True).eval()
+    model = load_encoder_model(model_path, adapter)
 
     class _Hidden(torch.nn.Module):
         def __init__(self, inner: Any) -> None:
@@ -351,10 +360,11 @@ class OnnxEncoder:
         except ModuleNotFoundError as exc:
             raise MissingExtraError(exc.name or "onnxruntime", "ml") from exc
         path = _resolve_model_path(model_path)
+        adapter = adapter_for(model_path)
         self.variant: Variant = variant or ("int8" if quantize else "fp32")
         self.tokenizer: Any = load_run_tokenizer(path)
-        self.onnx_path = self.ensure_model(path, Path(cache_dir), self.variant)
-        base = path.name if model_path else "all-MiniLM-L6-v2"
+        self.onnx_path = self.ensure_model(path, Path(cache_dir), self.variant, adapter)
+        base = path.name if model_path else encoder_name(adapter)
         self.name = f"{base}-onnx-{self.variant}"
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
@@ -367,15 +377,15 @@ class OnnxEncoder:
         self.max_tokens = max_tokens
 
     @staticmethod
-    def ensure_model(path: Path, cache_dir: Path, variant: Variant) -> Path:
-        """The cached ONNX file for ``path`` and ``variant``, built (atomically) if missing."""
-        key = model_fingerprint(path)
+    def ensure_model(path: Path, cache_dir: Path, variant: Variant, adapter: Path | None = None) -> Path:
+        """The cached ONNX file for ``path`` (with ``adapter`` merged) and ``variant``, built if missing."""
+        key = model_fingerprint(path, adapter)
         fp32 = cache_dir / f"{path.name}-{key}-fp32.onnx"
         target = cache_dir / f"{path.name}-{key}-{variant}.onnx"
         if target.exists():
             return target
         log.info("onnx_export model=%s variant=%s cache=%s", path.name, variant, cache_dir)
-        _atomic_build(fp32, lambda tmp: export_onnx(path, tmp, model_input_names(path)))
+        _atomic_build(fp32, lambda tmp: export_onnx(path, tmp, model_input_names(path), adapter))
         if variant == "int8":
             _atomic_build(target, lambda tmp: quantize_int8(fp32, tmp))
         elif variant == "int8-all":

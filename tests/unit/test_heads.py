@@ -10,12 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from enrich.adapter import default_adapter, encoder_name
 from enrich.heads import MODELS_DIR, Heads, LinearHead, load_heads
 from socialcare.models import DEPARTMENTS
 
 REPO = Path(__file__).resolve().parents[2]
 SENTIMENTS = ("negative", "neutral", "positive")
-REGRESSION_FLOOR = 0.0
+REGRESSION_FLOOR = 0.84
 """Accuracy of the shipped sentiment head on the 300-row slice, as measured by scripts/train_heads.py,
 minus 0.03 (see enrich/MODEL_CARD.md)."""
 
@@ -40,7 +41,7 @@ def test_shipped_heads_have_the_expected_labels_and_shapes(heads: Heads) -> None
     assert heads.sentiment.weights.shape == (3, 384)
     assert heads.department.weights.shape == (6, 384)
     assert heads.sentiment.bias.shape == (3,)
-    assert heads.sentiment.encoder == "all-MiniLM-L6-v2"
+    assert heads.sentiment.encoder == encoder_name(default_adapter())
     for name in ("sentiment.npz", "department.npz"):
         assert (MODELS_DIR / name).stat().st_size < 300_000
 
