@@ -139,7 +139,8 @@ SAFETY = TermSet(
         "hit her head", "car crash", "driver crashed", "crashed into", "accident", "without a pass", "a gun",
         "a knife", "police", "911", "piece of plastic", "plastic in", "glass in", "metal in", "bit into",
         "foreign object", "pressuriz*", "oxygen mask*", "head pounding", "not stable", "drunk", "stealing", "theft",
-        "stolen", "don't check their planes", "turned around for mechanical",
+        "stolen", "stole my", "broke into", "don't check their planes", "turned around for mechanical", "7700",
+        "squawk*", "colliding", "collision", "near miss", "near-miss",
         "発火", "火事", "煙", "焦げ", "焦げ臭", "熱く", "過熱", "爆発", "怪我", "けが", "やけど", "火傷", "感電",
         "危険", "危ない", "事故", "救急", "病院", "リコール", "怖くて",
     ]
@@ -174,7 +175,8 @@ VULNERABLE = TermSet(
         "week old baby", "month old baby", "baby at home", "medication", "medical condition", "insulin", "chemo",
         "dialysis", "oxygen", "asthma", "dementia", "autistic", "vulnerable", "no heat", "no heating", "made me cry",
         "in tears", "crying", "away from parents", "away from their parents", "separated from my", "icu",
-        "intensive care", "death of", "heart broken", "heartbroken", "trapped", "running out of daycare",
+        "intensive care", "death of", "heart broken", "heartbroken", "funeral", "passes away", "trapped",
+        "running out of daycare",
         "students are split", "kids are split", "children are split",
         "passed away", "bereavement", "cancer", "terminally ill", "hospice", "suicid*", "special needs",
         "service dog", "service animal",
@@ -212,6 +214,7 @@ LEAVE = TermSet(
         "be a customer anymore", "no longer a customer", "lost a customer", "customer just lost", "lost a loyal",
         "from now on", "avoid you", "plan to avoid", "will avoid", "last straw", "final straw", "the last drop",
         "going elsewhere", "take my business", "taking my business", "switched to", "fly aa ever again",
+        "here we come",
         "ever again",
         "解約", "二度と", "乗り換え",
     ]
@@ -225,7 +228,8 @@ REPEATED = re.compile(
     r"always (?:late|delayed|lose|lost|cancel\w*|broken|down|wrong)|every (?:single )?time|each time|over and over|"
     r"\d+ ?% of (?:my|our|the) (?:flights|orders|deliveries)|"
     r"still (?:no|not|haven'?t|hasn'?t|waiting|the same|problem)|no (?:response|reply|answer) (?:yet|again)|"
-    r"already (?:tried|called|contacted|responded|complained|reported))\b"
+    r"already (?:tried|called|contacted|responded|complained|reported)|"
+    r"another (?:fail\w*|delay\w*|cancel\w*|lost|missed|broken))\b"
     r"|何度も|[2-9２-９]回目"
 )
 INSULTS = TermSet(

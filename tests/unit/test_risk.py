@@ -173,9 +173,9 @@ def _calibrate_module() -> ModuleType:
         ("dev_risk_targeted.csv", 0.95, 0.8),
         ("dev_routing.csv", 1.0, 0.8),
         ("sample", 0.9, 0.8),
-        ("care_tweets (random)", 0.9, 0.65),
+        ("care_tweets (random)", 0.9, 0.6),
         ("care_tweets (keyword)", 0.75, 0.5),
-        ("care_tweets (negative)", 0.9, 0.6),
+        ("care_tweets (negative)", 0.8, 0.6),
     ],
 )
 def test_high_risk_recall_and_precision_on_labelled_data(
