@@ -111,9 +111,14 @@ def _resolve_model_path(model_path: Path | None) -> Path:
     return path
 
 
-def adapter_for(model_path: Path | None) -> Path | None:
-    """The shipped adapter for the packaged encoder; none for a model named by ``SOCIALCARE_MODEL_PATH``."""
-    return default_adapter() if model_path is None else None
+def resolve_encoder(model_path: Path | None) -> tuple[Path, Path | None, str]:
+    """The model folder, its adapter and the name of the embedding space: the packaged MiniLM with the
+    shipped adapter, or the folder named by ``SOCIALCARE_MODEL_PATH`` (its own name, no adapter)."""
+    path = _resolve_model_path(model_path)
+    if model_path is not None:
+        return path, None, path.name
+    adapter = default_adapter()
+    return path, adapter, encoder_name(adapter)
 
 
 def _load_tokenizer(path: Path) -> Any:
@@ -233,9 +238,7 @@ class TorchEncoder:
             import transformers  # noqa: F401
         except ModuleNotFoundError as exc:
             raise MissingExtraError(exc.name or "transformers", "ml") from exc
-        path = _resolve_model_path(model_path)
-        adapter = adapter_for(model_path)
-        self.name = path.name if model_path else encoder_name(adapter)
+        path, adapter, self.name = resolve_encoder(model_path)
         self._torch: Any = torch
         self.tokenizer: Any = _load_tokenizer(path)
         self.model: Any = load_encoder_model(path, adapter)
@@ -359,12 +362,10 @@ class OnnxEncoder:
             import onnxruntime as ort
         except ModuleNotFoundError as exc:
             raise MissingExtraError(exc.name or "onnxruntime", "ml") from exc
-        path = _resolve_model_path(model_path)
-        adapter = adapter_for(model_path)
+        path, adapter, base = resolve_encoder(model_path)
         self.variant: Variant = variant or ("int8" if quantize else "fp32")
         self.tokenizer: Any = load_run_tokenizer(path)
         self.onnx_path = self.ensure_model(path, Path(cache_dir), self.variant, adapter)
-        base = path.name if model_path else encoder_name(adapter)
         self.name = f"{base}-onnx-{self.variant}"
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
