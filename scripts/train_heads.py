@@ -22,7 +22,6 @@ department
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import importlib.util
 import json
@@ -45,6 +44,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 import care_labels  # noqa: E402
+from care_labels import read_csv  # noqa: E402
 
 from enrich.adapter import default_adapter, encoder_name  # noqa: E402
 from enrich.heads import LinearHead  # noqa: E402
@@ -67,11 +67,6 @@ Matrix = npt.NDArray[np.float32]
 
 def say(**values: object) -> None:
     print(" ".join(f"{k}={v}" for k, v in values.items()), flush=True)
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 # data ------------------------------------------------------------------------------------------
