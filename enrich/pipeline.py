@@ -176,6 +176,16 @@ class Enricher:
             keep_original=settings.retain_original_text_days > 0,
         )
 
+    def warm_up(self) -> None:
+        """Load every lazy part now (the language model, asari, the encoder sessions and thread pool), so
+        that the first real batch is not the one that waits a second for them. Keeps no stream state."""
+        self.languages.detect("warm-up text for the language model", None)
+        if self.japanese is not None:
+            self.japanese("配送が遅いです")
+        self._encoding_pool().submit(score_heads, ["warm-up"], self.encoder, self.heads, self.refiner).result()
+        if self.refiner is not None:
+            self.refiner.encode(["warm-up"])
+
     def enrich(self, mentions: Sequence[Mention]) -> list[EnrichedMention]:
         """Enrich a micro-batch, in order. The encoder runs in a helper thread (ONNX Runtime and PyTorch
         release the GIL) while this thread does the text rules that do not need the embeddings."""

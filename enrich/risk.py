@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from enrich.textutil import Hit, TermSet, clean
+from enrich.textutil import Hit, TermSet, TextView, clean
 from socialcare.models import Risk, RiskLevel
 
 # weights (points) -----------------------------------------------------------------------------------
@@ -291,8 +291,10 @@ def _figurative_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in FIGURATIVE.finditer(text)]
 
 
-def _real_hit(terms: TermSet, text: str, spans: list[tuple[int, int]], *, negation: bool = True) -> Hit | None:
-    for hit in terms.hits(text):
+def _real_hit(
+    terms: TermSet, text: str, spans: list[tuple[int, int]], view: TextView, *, negation: bool = True
+) -> Hit | None:
+    for hit in terms.hits(text, view):
         if negation and hit.negated:
             continue
         if any(a <= hit.start < b for a, b in spans):
@@ -303,7 +305,7 @@ def _real_hit(terms: TermSet, text: str, spans: list[tuple[int, int]], *, negati
     return None
 
 
-def anger(text: str) -> tuple[float, list[str]]:
+def anger(text: str, view: TextView | None = None) -> tuple[float, list[str]]:
     """0..1 from shouting (CAPS words), runs of ! or ?!, and insults; with the evidence."""
     evidence: list[str] = []
     value = 0.0
@@ -314,7 +316,7 @@ def anger(text: str) -> tuple[float, list[str]]:
     if _EXCLAIM.search(text):
         value += 0.3
         evidence.append("'!!!'")
-    insults = [h for h in INSULTS.hits(text) if not h.negated]
+    insults = [h for h in INSULTS.hits(text, view) if not h.negated]
     if insults:
         value += 0.35 if len(insults) == 1 else 0.5
         evidence.append(f"'{insults[0].matched.lower()}'")
@@ -365,6 +367,7 @@ def assess_risk(inputs: RiskInputs) -> Risk:
     """Score one post; never raises on odd text (empty, emoji only, very long, lone surrogates)."""
     text = clean(inputs.text)
     spans = _figurative_spans(text)
+    view = TextView.of(text)  # lowered and split once for every term set below
     positive = inputs.sentiment_label == "positive" or inputs.sentiment_score >= 0.5
     points = 0.0
     reasons: list[tuple[float, str]] = []
@@ -378,24 +381,24 @@ def assess_risk(inputs: RiskInputs) -> Risk:
     negative = max(0.0, -float(inputs.sentiment_score)) if math.isfinite(inputs.sentiment_score) else 0.0
     if negative > 0:
         add(W_NEGATIVE * negative, f"negative sentiment ({-negative:.2f})")
-    level_of_anger, evidence = anger(text)
+    level_of_anger, evidence = anger(text, view)
     if level_of_anger > 0 and not positive:
         add(W_ANGER * level_of_anger, "anger: " + ", ".join(evidence))
     for terms, weight, label in _FAMILIES:
-        hit = _real_hit(terms, text, spans, negation=terms in _NEGATABLE)
+        hit = _real_hit(terms, text, spans, view, negation=terms in _NEGATABLE)
         if hit is not None:
             add(weight * (POSITIVE_DAMPING if positive else 1.0), f"{label}: '{hit.matched.strip()}'")
     if not any(reason.startswith("vulnerable customer") for _, reason in reasons):
         age = ELDERLY_AGE.search(text)
-        weak = _real_hit(VULNERABLE_IF_NEGATIVE, text, spans, negation=False)
+        weak = _real_hit(VULNERABLE_IF_NEGATIVE, text, spans, view, negation=False)
         if age is not None:
             add(W_VULNERABLE * (POSITIVE_DAMPING if positive else 1.0), f"vulnerable customer: '{age.group(0)}'")
         elif weak is not None and inputs.sentiment_score <= NEGATIVE_FOR_WEAK_VULNERABLE:
             add(W_VULNERABLE, f"vulnerable customer: '{weak.matched.strip()}'")
-    amplify = _real_hit(AMPLIFY, text, spans, negation=False)
+    amplify = _real_hit(AMPLIFY, text, spans, view, negation=False)
     if amplify is not None and not positive:
         add(W_AMPLIFY, f"call to amplify: '{amplify.matched.strip()}'")
-    leave = _real_hit(LEAVE, text, spans)
+    leave = _real_hit(LEAVE, text, spans, view)
     if leave is not None and not positive and negative > 0:
         add(W_LEAVE, f"threat to leave: '{leave.matched.strip()}'")
     repeated = REPEATED.search(text)

@@ -17,7 +17,9 @@ def _enrich(runtime: Runtime) -> Stage[Any]:
     from enrich.pipeline import Enricher  # heavy (models): imported only when the stage runs
     from enrich.stage import EnrichStage
 
-    return EnrichStage(Enricher.from_settings(runtime.settings))
+    enricher = Enricher.from_settings(runtime.settings)
+    enricher.warm_up()
+    return EnrichStage(enricher)
 
 
 def _store(runtime: Runtime) -> Stage[Any]:
