@@ -102,6 +102,7 @@ REGULATOR = TermSet(
         "regulator", "regulators", "ftc", "fcc", "cpsc", "bbb", "better business bureau", "ofcom", "ofgem",
         "ombudsman", "trading standards", "attorney general", "state ag", "consumer protection",
         "consumer rights", "department of transportation", "complained to dot", "from dot", "to the dot", "@faanews",
+        "to the faa", "will the faa", "tell the faa", "contact the faa", "contacting the faa", "faa complaint", "@faa",
         "@usdot", "cma", "ico",
         "saferproducts.gov", "government office", "trading commission", "report you to", "reporting you to",
         "file a complaint with", "passenger rights", "travelers' rights", "travellers' rights", "passengers' rights",
@@ -120,7 +121,7 @@ MEDIA = TermSet(
         "go to the news", "on the news", "news station", "news channel", "news outlet*", "the media", "to the media",
         "#media", "film crew", "#filmcrew", "video of how", "@gma", "@todayshow", "@msnbc", "@nbc", "@cbs", "#nbc",
         "#cnn", "@cbsnews", "@nbcnews", "@abcnews", "@foxnews", "@cnnbrk", "@skynews", "@itvnews", "@bbcbreaking",
-        "@consumerist", "on blast", "social media and tv", "the tv", "tv news",
+        "@consumerist", "the nyt", "nyt say", "on blast", "social media and tv", "the tv", "tv news",
         "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
     ]
 )  # fmt: skip
@@ -141,6 +142,7 @@ SAFETY = TermSet(
         "foreign object", "pressuriz*", "oxygen mask*", "head pounding", "not stable", "drunk", "stealing", "theft",
         "stolen", "stole my", "broke into", "don't check their planes", "turned around for mechanical", "7700",
         "squawk*", "colliding", "collision", "near miss", "near-miss",
+        "unattended bag*", "abandoned bag*", "suspicious package", "suspicious bag",
         "発火", "火事", "煙", "焦げ", "焦げ臭", "熱く", "過熱", "爆発", "怪我", "けが", "やけど", "火傷", "感電",
         "危険", "危ない", "事故", "救急", "病院", "リコール", "怖くて",
     ]
@@ -149,7 +151,8 @@ DISCRIMINATION = TermSet(
     [
         "discriminat*", "racist", "racism", "sexist", "sexism", "homophobic", "transphobic", "bigot*", "harass*",
         "sexual harassment", "groped", "touched me", "touch my", "inappropriate", "asked if i was single",
-        "humiliat*", "my accent", "creepy", "hit on me", "abuse", "abused", "abusive",
+        "humiliat*", "my accent", "doesn't talk english", "doesn't speak english", "does not speak english",
+        "creepy", "hit on me", "abuse", "abused", "abusive",
         "bullied", "mocked", "laughed at me", "ableist", "stalking", "threatens", "threatened", "threatening",
         "cultural appropriation", "xenophob*", "islamophob*", "antisemit*", "profiled", "profiling",
         "差別", "セクハラ", "パワハラ", "カスハラ", "嫌がらせ", "鼻で笑", "侮辱", "暴言",
@@ -174,7 +177,8 @@ VULNERABLE = TermSet(
         "disabled", "disability", "handicap*", "wheelchair", "wheelchair user", "blind", "deaf", "newborn",
         "week old baby", "month old baby", "baby at home", "medication", "medical condition", "insulin", "chemo",
         "dialysis", "oxygen", "asthma", "dementia", "autistic", "vulnerable", "no heat", "no heating", "made me cry",
-        "in tears", "crying", "away from parents", "away from their parents", "separated from my", "icu",
+        "in tears", "crying", "away from parents", "away from their parents", "separated from my",
+        "separated from our", "icu",
         "intensive care", "death of", "heart broken", "heartbroken", "funeral", "passes away", "trapped",
         "running out of daycare",
         "students are split", "kids are split", "children are split",
@@ -200,6 +204,8 @@ AMPLIFY = TermSet(
         "rt this", "rt so", "rt if", "rt to", "please rt", "pls rt", "retweet", "everyone share", "please share",
         "share this", "spread the word", "tell everyone", "telling everyone", "everyone should",
         "go viral", "make this viral", "psa",
+        "warning the public", "warn the public", "warning others", "warn others", "others do the same",
+        "#tellyourstory", "posted this in", "posted this on",
         "拡散希望", "拡散お願い", "拡散して", "拡散",
     ]
 )  # fmt: skip

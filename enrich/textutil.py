@@ -3,8 +3,9 @@
 * :func:`clean` makes any ``str`` safe to process: lone surrogates become U+FFFD and the text is cut to
   :data:`MAX_RULE_CHARS` (rules look at the start of a long post; nothing downstream needs more).
 * :class:`TermSet` compiles a readable list of cue words once: Latin-script terms match on word
-  boundaries (case-insensitive; a trailing ``*`` means "any word ending"), terms in Japanese (or any
-  non-Latin script) match as substrings, since Japanese has no spaces between words.
+  boundaries and never inside an @handle ("@poisonpill76" is no poison), case-insensitive; a trailing
+  ``*`` means "any word ending". Terms in Japanese (or any non-Latin script) match as substrings, since
+  Japanese has no spaces between words.
 * Light negation: a Latin match preceded within :data:`NEGATION_WINDOW` words by ``not``, ``no``,
   ``never``, ``n't``, ``without`` ... is reported as negated; Japanese ``ない``/``ません`` right after the
   cue likewise. Callers decide what a negated hit is worth (usually nothing).
@@ -85,7 +86,7 @@ def _alternation(patterns: list[tuple[str, bool, str]]) -> tuple[re.Pattern[str]
     free = [(t, p) for t, lead, p in patterns if not lead]
     alternatives = []
     if bounded:
-        alternatives.append(r"(?<![\w])(?:" + "|".join(f"({p})" for _, p in bounded) + ")")
+        alternatives.append(r"(?<![\w@])(?:" + "|".join(f"({p})" for _, p in bounded) + ")")
     alternatives.extend(f"({p})" for _, p in free)
     return re.compile("|".join(alternatives), re.IGNORECASE), [t for t, _ in bounded] + [t for t, _ in free]
 
@@ -142,7 +143,7 @@ class TermSet:
         bounded_first = sorted(range(len(ordered)), key=lambda i: (not self._patterns[i][1], i))
         rank = {index: place for place, index in enumerate(bounded_first)}
         self._single: list[tuple[int, re.Pattern[str]]] = [
-            (rank[i], re.compile((r"(?<![\w])" if lead else "") + f"(?:{p})", re.IGNORECASE))
+            (rank[i], re.compile((r"(?<![\w@])" if lead else "") + f"(?:{p})", re.IGNORECASE))
             for i, (_, lead, p) in enumerate(self._patterns)
         ]
         latin = [t.rstrip("*") for t in ordered if _LATIN.match(t[:1]) and " " not in t and len(t) >= HASHTAG_MIN]

@@ -59,3 +59,9 @@ def test_every_cue_set_matches_like_its_whole_regex_on_real_tweets(path: str) ->
             assert _fast(terms, text) == expected, (terms.terms[:3], text)
             compared += bool(expected)
     assert compared > 500  # the comparison saw plenty of real hits
+
+
+def test_a_cue_never_matches_inside_an_at_handle() -> None:
+    terms = TermSet(["poison*", "fire"])
+    assert _fast(terms, "@poisonpill76 same boat, fire alarm at the gate") == [("fire", "fire", 25)]
+    assert _whole_regex(terms, "@poisonpill76 same boat") == []
