@@ -3,7 +3,7 @@
 The file holds ids, labels (department, risk, sentiment, with the rubric of ../shared/ARCHITECTURE.md) and a
 short note; the texts stay in ../shared/data (twcs and airline tweets) and are joined here by id, so the
 repository never copies the data. ``pool``: ``random`` rows were drawn at random from the customers' tweets
-(seeds 20261207 to 20261209) and keep the real base rates; ``keyword`` rows were drawn from tweets holding
+(seeds 20261207 to 20261210) and keep the real base rates; ``keyword`` rows were drawn from tweets holding
 a routing or risk word ("app", "account", "price", "news", "safety", ...) to add minority-class examples;
 ``negative`` rows are random airline tweets that the airline data set marks negative (more risk cases).
 None of them is in ``labelled/dev_routing.csv`` or ``labelled/dev_risk_targeted.csv``.
