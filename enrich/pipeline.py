@@ -183,8 +183,8 @@ class Enricher:
         self.languages.detect("warm-up text for the language model", None)
         if self.japanese is not None:
             self.japanese("配送が遅いです")
-        self._encoding_pool().submit(score_heads, ["warm-up"], self.encoder, self.heads, self.refiner).result()
-        if self.refiner is not None:
+        self._encoding_pool().submit(score_heads, ["warm-up"], self.encoder, self.heads).result()
+        if self.refiner is not None:  # score_heads would call it only for an undecided row
             self.refiner.encode(["warm-up"])
 
     def enrich(self, mentions: Sequence[Mention]) -> list[EnrichedMention]:

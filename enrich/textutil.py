@@ -36,6 +36,8 @@ _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 _WORD = re.compile(r"[\w']+")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _WORD_CHARS = re.compile(r"\w+")
+_BOUNDARY = r"(?<![\w@])"
+"""Where a bounded term may start: not inside a word, nor inside an @handle."""
 
 
 def clean(text: object, limit: int = MAX_RULE_CHARS) -> str:
@@ -86,7 +88,7 @@ def _alternation(patterns: list[tuple[str, bool, str]]) -> tuple[re.Pattern[str]
     free = [(t, p) for t, lead, p in patterns if not lead]
     alternatives = []
     if bounded:
-        alternatives.append(r"(?<![\w@])(?:" + "|".join(f"({p})" for _, p in bounded) + ")")
+        alternatives.append(_BOUNDARY + "(?:" + "|".join(f"({p})" for _, p in bounded) + ")")
     alternatives.extend(f"({p})" for _, p in free)
     return re.compile("|".join(alternatives), re.IGNORECASE), [t for t, _ in bounded] + [t for t, _ in free]
 
@@ -143,7 +145,7 @@ class TermSet:
         bounded_first = sorted(range(len(ordered)), key=lambda i: (not self._patterns[i][1], i))
         rank = {index: place for place, index in enumerate(bounded_first)}
         self._single: list[tuple[int, re.Pattern[str]]] = [
-            (rank[i], re.compile((r"(?<![\w@])" if lead else "") + f"(?:{p})", re.IGNORECASE))
+            (rank[i], re.compile((_BOUNDARY if lead else "") + f"(?:{p})", re.IGNORECASE))
             for i, (_, lead, p) in enumerate(self._patterns)
         ]
         latin = [t.rstrip("*") for t in ordered if _LATIN.match(t[:1]) and " " not in t and len(t) >= HASHTAG_MIN]
@@ -190,11 +192,13 @@ class TermSet:
         """Cues opening a hashtag ("#pregnantwithtwins") that ``found`` does not already hold."""
         extra: list[Hit] = []
         if self._hashtag is not None and "#" in text:
+            taken = {hit.start for hit in found}
             for tag in _HASHTAG.finditer(text):
                 inner = self._hashtag.match(tag.group(1))
-                if inner is not None and not any(h.start == tag.start(1) for h in found + extra):
+                if inner is not None and tag.start(1) not in taken:
                     term = self._latin[(inner.lastindex or 1) - 1]
                     extra.append(Hit(term, inner.group(0), tag.start(1), False))
+                    taken.add(tag.start(1))
         return extra
 
     def first(self, text: str, *, allow_negated: bool = False) -> Hit | None:
