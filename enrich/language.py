@@ -13,7 +13,10 @@ Decision, for one text and the platform's ``lang`` hint (``None``, ``"und"`` and
    differing hint only at :data:`OVERRIDE_CONFIDENCE` or more.
 
 The lingua detector is built once, lazily, for :data:`DEFAULT_LANGUAGES` (not all 75: the full set takes
-~10 s and ~1 GB to load) and shared by every instance with the same language set.
+~10 s and ~1 GB to load) and shared by every instance with the same language set. It runs in two passes
+(:class:`TwoPass`): lingua's low-accuracy mode first, which is about seven times faster, and its answer is
+kept only when it is English at :data:`QUICK_ENGLISH_CONFIDENCE` or more (most of a brand's traffic); every
+other text goes through the full models.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ MIN_LETTERS: Final = 12
 MIN_CONFIDENCE: Final = 0.5
 OVERRIDE_CONFIDENCE: Final = 0.8
 CJK_SHARE: Final = 0.2
+QUICK_ENGLISH_CONFIDENCE: Final = 0.95
+"""Measured on 3,000 real tweets (airline, twcs, TweetEval): the two passes gave the full models' answer on
+99.2 %; the other 0.8 % were texts the full models left undecided (``None``) and the quick pass read as English
+("@VirginAmerica Site down? #help"). Language detection went from 0.69 to 0.11 ms a text."""
 MAX_DETECT_CHARS: Final = 1_000
 """Only the start of a long text is looked at: more does not change the answer, only the time."""
 
@@ -114,8 +121,21 @@ class LanguageDetector:
         return code
 
 
-def _build(languages: tuple[str, ...]) -> Any:
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
+class TwoPass:
+    """lingua's low-accuracy mode, trusted only for a sure English answer; the full models otherwise."""
+
+    def __init__(self, quick: Any, full: Any, english: Any) -> None:
+        self.quick, self.full, self.english = quick, full, english
+
+    def compute_language_confidence_values(self, text: str) -> Any:
+        values = self.quick.compute_language_confidence_values(text) if self.quick is not None else None
+        if values and values[0].language == self.english and values[0].value >= QUICK_ENGLISH_CONFIDENCE:
+            return values
+        return self.full.compute_language_confidence_values(text)
+
+
+def _build(languages: tuple[str, ...]) -> TwoPass:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     codes = []
     for code in languages:
@@ -125,4 +145,10 @@ def _build(languages: tuple[str, ...]) -> Any:
         codes.append(iso)
     if len(codes) == 1:  # lingua needs two or more languages
         codes.append(IsoCode639_1.EN if codes[0] != IsoCode639_1.EN else IsoCode639_1.ES)
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    full = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    quick = (
+        LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
+        if IsoCode639_1.EN in codes
+        else None
+    )
+    return TwoPass(quick, full, Language.ENGLISH)

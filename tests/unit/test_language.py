@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import csv
+import itertools
+from pathlib import Path
+
 import pytest
 
 from enrich.language import DEFAULT_LANGUAGES, LanguageDetector, normalise_hint
@@ -81,3 +85,60 @@ def test_small_language_set() -> None:
         LanguageDetector(["en", "xx"])._detector()
     # detect() itself never raises: a broken detector falls back to the hint
     assert LanguageDetector(["en", "xx"]).detect("the parcel never arrived and support is silent", "en") == "en"
+
+
+class Recorder:
+    """A stand-in lingua detector that answers one fixed list and counts its calls."""
+
+    def __init__(self, values: list[object]) -> None:
+        self.values, self.calls = values, 0
+
+    def compute_language_confidence_values(self, text: str) -> list[object]:
+        self.calls += 1
+        return self.values
+
+
+def test_the_quick_pass_is_trusted_only_for_sure_english() -> None:
+    from types import SimpleNamespace
+
+    from enrich.language import QUICK_ENGLISH_CONFIDENCE, TwoPass
+
+    english, french = object(), object()
+    sure = [SimpleNamespace(language=english, value=QUICK_ENGLISH_CONFIDENCE)]
+    for quick_says, full_called in (
+        (sure, 0),
+        ([SimpleNamespace(language=english, value=QUICK_ENGLISH_CONFIDENCE - 0.01)], 1),
+        ([SimpleNamespace(language=french, value=0.99)], 1),
+        ([], 1),
+    ):
+        full = Recorder(["full"])
+        answer = TwoPass(Recorder(quick_says), full, english).compute_language_confidence_values("text")
+        assert full.calls == full_called
+        assert answer == (quick_says if not full_called else ["full"])
+    full = Recorder(["full"])
+    assert TwoPass(None, full, english).compute_language_confidence_values("x") == ["full"]  # no English configured
+
+
+def test_two_passes_give_the_full_models_answer_on_real_tweets(shared_data: Path) -> None:
+    """The quick pass may only settle texts the full models call English or leave undecided."""
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    from enrich import language
+
+    texts = []
+    for name in ("airline_tweets/tweets_dev.csv", "twcs/twcs_sample.csv"):
+        with (shared_data / name).open(encoding="utf-8", newline="") as handle:
+            texts += [row["text"] for row in itertools.islice(csv.DictReader(handle), 500)]
+    codes = [getattr(IsoCode639_1, code.upper()) for code in DEFAULT_LANGUAGES]
+    full_only = LanguageDetector(DEFAULT_LANGUAGES)
+    two_pass = [LanguageDetector().detect(text) for text in texts]
+    saved = language._DETECTORS.get(full_only.languages)
+    language._DETECTORS[full_only.languages] = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    try:
+        reference = [full_only.detect(text) for text in texts]
+    finally:
+        if saved is not None:
+            language._DETECTORS[full_only.languages] = saved
+    differ = [(a, b) for a, b in zip(reference, two_pass, strict=True) if a != b]
+    assert all(a is None and b == "en" for a, b in differ), differ
+    assert len(differ) <= 0.02 * len(texts)
