@@ -9,7 +9,8 @@ Two encoders share that front end:
 
 - :class:`TorchEncoder` ("plain"): transformers ``AutoModel`` + mean pooling, float32 PyTorch.
 - :class:`OnnxEncoder` ("fast", the default): the same weights exported once with ``torch.onnx.export``
-  and quantised dynamically to int8 with ONNX Runtime, run with ``intra_op_num_threads=2``.
+  and quantised dynamically to int8 with ONNX Runtime, run with ``intra_op_num_threads=2``; on a CPU
+  without int8 dot-product instructions, where int8 gains nothing, the fp32 export (:func:`onnx_variant`).
 
 :func:`build_encoder` picks one from the settings (``SOCIALCARE_ENCODER``, ``SOCIALCARE_MODEL_PATH``) and
 wraps it in :class:`CachedEncoder` (an LRU of embeddings keyed by the normalised text: retweets and
@@ -53,7 +54,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -85,7 +86,8 @@ EXPORT_VERSION = "1"
 
 Variant = Literal["int8", "int8-all", "fp32"]
 FAST_VARIANT: Variant = "int8-all"
-"""What ``SOCIALCARE_ENCODER=fast`` runs: the fastest graph, since :func:`build_refiner` catches its drift."""
+"""What ``SOCIALCARE_ENCODER=int8`` runs, and ``fast`` on a CPU with int8 dot products (:func:`int8_pays`): the
+fastest graph, since :func:`build_refiner` catches its drift."""
 
 
 class Encoder(Protocol):
@@ -468,28 +470,56 @@ def model_cache_dir(settings: Any) -> Path:
     return Path(chosen) if chosen else Path(getattr(settings, "var_dir", Path("var"))) / "models"
 
 
+INT8_DOT_FLAGS: Final = frozenset({"avx512_vnni", "avx_vnni", "amx_int8", "asimddp"})
+"""CPU flags (``/proc/cpuinfo``) of int8 dot-product instructions. Without one, ONNX Runtime's int8 MatMuls
+run no faster than fp32 (an AVX2-only AMD EPYC, 2026-12-07: about 210 texts/s either way), and the int8
+graph would only add the refinement pass."""
+
+
+def int8_pays(cpuinfo: str | None = None) -> bool:
+    """Whether this CPU has int8 dot-product instructions; True where ``/proc/cpuinfo`` cannot be read."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return True
+    flags = {flag for line in cpuinfo.splitlines() if line.lower().startswith(("flags", "features")) for flag in
+             line.partition(":")[2].split()}  # fmt: skip
+    return not flags or bool(flags & INT8_DOT_FLAGS)
+
+
+def onnx_variant(settings: Any) -> Variant:
+    """The graph ``SOCIALCARE_ENCODER`` asks for: ``int8`` -> :data:`FAST_VARIANT`, ``fp32``, or ``fast`` ->
+    whichever of the two is quicker on this CPU (:func:`int8_pays`)."""
+    kind = getattr(settings, "encoder", "fast")
+    if kind == "int8" or (kind == "fast" and int8_pays()):
+        return FAST_VARIANT
+    return "fp32"
+
+
 def build_encoder(settings: Any) -> Encoder:
-    """``SOCIALCARE_ENCODER`` fast (ONNX int8, default) or plain (PyTorch), on ``SOCIALCARE_MODEL_PATH`` or
-    the packaged MiniLM, behind a :class:`CachedEncoder`."""
+    """``SOCIALCARE_ENCODER`` fast (ONNX, int8 or fp32 by CPU; default), int8, fp32 or plain (PyTorch), on
+    ``SOCIALCARE_MODEL_PATH`` or the packaged MiniLM, behind a :class:`CachedEncoder`."""
     kind = getattr(settings, "encoder", "fast")
     model_path = getattr(settings, "model_path", None)
     cache_dir = model_cache_dir(settings)
     inner: Encoder
     if kind == "plain":
         inner = TorchEncoder(model_path)
-    elif kind == "fast":
-        inner = OnnxEncoder(model_path, variant=FAST_VARIANT, cache_dir=cache_dir)
+    elif kind in ("fast", "int8", "fp32"):
+        inner = OnnxEncoder(model_path, variant=onnx_variant(settings), cache_dir=cache_dir)
     else:
-        raise ConfigError(f"SOCIALCARE_ENCODER must be 'fast' or 'plain', not {kind!r}")
+        raise ConfigError(f"SOCIALCARE_ENCODER must be 'fast', 'int8', 'fp32' or 'plain', not {kind!r}")
     return CachedEncoder(inner, size=getattr(settings, "encoder_cache_size", CACHE_SIZE))
 
 
 def build_refiner(settings: Any) -> Encoder | None:
-    """The exact encoder behind the fast one (fp32 ONNX, same weights), for rows a head is unsure of.
+    """The exact encoder behind an int8 one (fp32 ONNX, same weights), for rows a head is unsure of.
 
-    None for the plain encoder, which is exact already. See :data:`enrich.pipeline.SENTIMENT_REFINE_MARGIN`.
+    None for the fp32 and plain encoders, which are exact already. See
+    :data:`enrich.pipeline.SENTIMENT_REFINE_MARGIN`.
     """
-    if getattr(settings, "encoder", "fast") != "fast":
+    if getattr(settings, "encoder", "fast") not in ("fast", "int8") or onnx_variant(settings) == "fp32":
         return None
     exact = OnnxEncoder(getattr(settings, "model_path", None), variant="fp32", cache_dir=model_cache_dir(settings))
     return CachedEncoder(exact, size=REFINE_CACHE_SIZE)

@@ -150,10 +150,12 @@ class Settings(BaseSettings):
     )
 
     # enrichment models (offline)
-    encoder: Literal["fast", "plain"] = Field(
+    encoder: Literal["fast", "int8", "fp32", "plain"] = Field(
         "fast",
-        description="sentence encoder: fast = ONNX Runtime all-int8 with undecided rows re-encoded exactly "
-        "(exported once into the model cache), plain = PyTorch float32; labels agree on at least 98 %",
+        description="sentence encoder: int8 = ONNX Runtime all-int8 with undecided rows re-encoded exactly "
+        "(labels agree with plain on at least 98 %), fp32 = ONNX Runtime float32, fast = int8 where the CPU "
+        "has int8 dot-product instructions (VNNI, AMX, Arm dot product) and fp32 elsewhere, plain = PyTorch "
+        "float32; the ONNX graphs are exported once into the model cache",
     )
     model_cache_dir: Path | None = Field(
         None,

@@ -171,7 +171,7 @@ def test_fast_path_with_refinement_gives_the_plain_labels(encoders: tuple[object
 
     plain, _ = encoders
     heads = load_heads()
-    settings = Settings(var_dir=Path("var").resolve())  # what SOCIALCARE_ENCODER=fast runs
+    settings = Settings(var_dir=Path("var").resolve(), encoder="int8")  # what fast runs on a CPU with VNNI
     texts = _real_tweets(200) + _tweeteval(200)
     reference = score_heads(texts, plain, heads)  # type: ignore[arg-type]
     ours = score_heads(texts, build_encoder(settings), heads, refiner=build_refiner(settings))
@@ -219,3 +219,37 @@ def test_rust_tokenizer_gives_the_transformers_ids() -> None:
     assert ours(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"] == expected
     assert ours.pad_token_id == reference.pad_token_id
     assert ours(["bad \ud800 surrogate"], truncation=True, max_length=MAX_TOKENS)["input_ids"][0][0] == 101
+
+
+@pytest.mark.parametrize(
+    ("cpuinfo", "pays"),
+    [
+        ("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n", True),
+        ("flags\t\t: fpu sse2 avx2 avx_vnni\n", True),
+        ("flags\t\t: fpu sse2 avx2 amx_int8\n", True),
+        ("flags\t\t: fpu sse2 avx avx2 fma\nflags\t\t: fpu sse2 avx avx2 fma\n", False),
+        ("processor\t: 0\nFeatures\t: fp asimd evtstrm aes asimddp\n", True),
+        ("processor\t: 0\nFeatures\t: fp asimd evtstrm aes\n", False),
+        ("", True),  # nothing to go by: int8, as before
+    ],
+)
+def test_int8_pays_only_with_int8_dot_product_instructions(cpuinfo: str, pays: bool) -> None:
+    from enrich.encoder import int8_pays
+
+    assert int8_pays(cpuinfo) is pays
+
+
+def test_the_encoder_setting_picks_the_graph_and_the_refiner(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from enrich import encoder
+
+    for pays, fast in ((True, encoder.FAST_VARIANT), (False, "fp32")):
+        monkeypatch.setattr(encoder, "int8_pays", lambda pays=pays: pays)
+        assert encoder.onnx_variant(SimpleNamespace(encoder="fast")) == fast
+        assert encoder.onnx_variant(SimpleNamespace(encoder="int8")) == encoder.FAST_VARIANT
+        assert encoder.onnx_variant(SimpleNamespace(encoder="fp32")) == "fp32"
+        assert encoder.build_refiner(SimpleNamespace(encoder="fp32")) is None
+        assert encoder.build_refiner(SimpleNamespace(encoder="plain")) is None
+    monkeypatch.setattr(encoder, "int8_pays", lambda: False)
+    assert encoder.build_refiner(SimpleNamespace(encoder="fast")) is None  # fp32 is exact already
