@@ -1,9 +1,10 @@
 """Small trained heads on the sentence embeddings: a linear layer plus softmax, numpy only at run time.
 
 The heads are trained by ``scripts/train_heads.py`` (scikit-learn logistic regression) and ship as
-``enrich/models/sentiment.npz`` and ``enrich/models/department.npz``: ``weights`` (k, d) float32, ``bias``
-(k,) float32 and ``labels`` (k,) unicode. See ``enrich/MODEL_CARD.md`` for data and scores. A head is tied to
-the encoder it was trained on (``encoder`` in the file): swapping the encoder means retraining the heads.
+``enrich/models/sentiment.npz``, ``enrich/models/department.npz`` and ``enrich/models/risk.npz``: ``weights``
+(k, d) float32, ``bias`` (k,) float32 and ``labels`` (k,) unicode. See ``enrich/MODEL_CARD.md`` for data and
+scores. A head is tied to the encoder it was trained on (``encoder`` in the file): swapping the encoder means
+retraining the heads.
 """
 
 from __future__ import annotations
@@ -82,9 +83,24 @@ class LinearHead:
 class Heads:
     sentiment: LinearHead
     department: LinearHead
+    risk: LinearHead | None = None
+    """``other`` / ``high``: how much a post reads like those our reviewers marked high risk (an input of
+    :func:`enrich.risk.assess_risk`); ``None`` for a folder of heads trained without it."""
+
+    def high_risk(self, embeddings: npt.ArrayLike) -> FloatArray | None:
+        """Per row, the risk head's probability of ``high`` (``None`` without a risk head)."""
+        if self.risk is None:
+            return None
+        out: FloatArray = self.risk.proba(embeddings)[:, self.risk.labels.index("high")]
+        return out
 
 
 def load_heads(folder: str | Path | None = None) -> Heads:
-    """The shipped heads (``enrich/models``), or those in ``folder``."""
+    """The shipped heads (``enrich/models``), or those in ``folder`` (where ``risk.npz`` may be absent)."""
     base = Path(folder) if folder is not None else MODELS_DIR
-    return Heads(sentiment=LinearHead.load(base / "sentiment.npz"), department=LinearHead.load(base / "department.npz"))
+    risk = base / "risk.npz"
+    return Heads(
+        sentiment=LinearHead.load(base / "sentiment.npz"),
+        department=LinearHead.load(base / "department.npz"),
+        risk=LinearHead.load(risk) if folder is None or risk.is_file() else None,
+    )

@@ -19,6 +19,7 @@ How the score is built (every number is a named constant below)::
             + W_VELOCITY * velocity(engagement per hour)   (log scale, 1 at VELOCITY_FULL)
             + W_REPEAT_CONTACTS * min(repeat_contacts, REPEAT_CAP) / REPEAT_CAP
             + W_CLUSTER  if cluster_size >= CLUSTER_MIN (a growing copy-paste wave)
+            + W_MODEL    if the risk head reads the post as high risk (p >= MODEL_HIGH_AT; English only)
     score  = 1 / (1 + exp(-(points - BIAS) / SCALE))
     level  = high if score >= HIGH_AT, medium if score >= MEDIUM_AT, else low
 
@@ -28,6 +29,11 @@ another passenger threatening to sue), and a cue whose context reads as figurati
 negatives such as "sick of waiting", "this update is killing me 😂", "dying to get one", "safety video".
 "lawyer up lol" is treated as a joke (a laughing marker right after a legal cue drops it): a borderline
 call, documented in the tests.
+
+The risk head (``enrich/models/risk.npz``, a logistic regression on the same embeddings as the sentiment
+and department heads, trained by ``scripts/train_heads.py`` on every hand-labelled post) catches high-risk
+posts whose words no cue list holds ("the more eyes I have looking for Pandu the better"); it only speaks
+when it is nearly sure, so its reason reads "reads like posts reviewers marked high risk (0.93)".
 
 Calibration (``scripts/calibrate_risk.py``) uses the gold ``sentiment`` column of the labelled files as the
 sentiment input, mapped negative -> -0.8, neutral -> 0.0, positive -> +0.6 (a trained head gives a
@@ -64,6 +70,14 @@ W_VERIFIED: Final = 0.3
 W_VELOCITY: Final = 0.8
 W_REPEAT_CONTACTS: Final = 0.8
 W_CLUSTER: Final = 0.6
+W_MODEL: Final = 3.0
+"""As much as one pr-grade cue: on a non-positive post the risk head alone makes the level high."""
+MODEL_HIGH_AT: Final = 0.9
+"""The risk head's probability from which it counts. Chosen on the fourth round of care labels with a head
+trained without that round and the cues as they stood before it (commit cfc7055; gold sentiment): cues alone
+caught 5 of 14 high posts with 8 false alarms; with the head at 0.9, 9 of 14 with 9 (at 0.8, 12 with 16; at
+0.7, 12 with 26). The adapter under the head had seen that round's department labels; on the frozen encoder
+the same check gave 7 of 14 with 11."""
 POSITIVE_DAMPING: Final = 0.25
 """Multiplier for the pr-grade cue weights when the sentiment is positive."""
 
@@ -286,6 +300,8 @@ class RiskInputs:
     repeat_contacts: int = 0
     cluster_size: int = 1
     language: str | None = None
+    model_high: float | None = None
+    """The risk head's probability of ``high`` (``enrich.heads.Heads.high_risk``); ``None``: not used."""
 
     def velocity(self) -> float:
         if self.engagement_per_hour is not None:
@@ -427,6 +443,10 @@ def assess_risk(inputs: RiskInputs) -> Risk:
         add(W_REPEAT_CONTACTS * capped / REPEAT_CAP, f"{inputs.repeat_contacts} other recent posts by this author")
     if inputs.cluster_size >= CLUSTER_MIN:
         add(W_CLUSTER, f"part of a cluster of {inputs.cluster_size} near-identical posts")
+    model = inputs.model_high
+    if model is not None and math.isfinite(model) and model >= MODEL_HIGH_AT:
+        weight = W_MODEL * (POSITIVE_DAMPING if positive else 1.0)
+        add(weight, f"reads like posts reviewers marked high risk ({model:.2f})")
 
     score = 1.0 / (1.0 + math.exp(-(points - BIAS) / SCALE))
     score = round(min(1.0, max(0.0, score)), 4)

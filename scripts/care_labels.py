@@ -12,9 +12,13 @@ None of them is in ``labelled/dev_routing.csv`` or ``labelled/dev_risk_targeted.
 from __future__ import annotations
 
 import csv
+import random
+from collections.abc import Sequence
 from pathlib import Path
 
 CARE_LABELS = Path(__file__).resolve().parent / "labels" / "care_tweets.csv"
+ADAPTER_HOLDOUT = 300
+ADAPTER_HOLDOUT_SEED = 7
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -35,3 +39,10 @@ def load_care_labels(shared: Path, labels: Path = CARE_LABELS) -> list[dict[str,
     if missing:
         raise SystemExit(f"{len(missing)} labelled ids are not in {shared} (first: {missing[0]}): is the data current?")
     return [{**r, "text": texts[r["item_id"]]} for r in rows]
+
+
+def adapter_holdout(rows: Sequence[dict[str, str]]) -> list[int]:
+    """Indices of the :data:`ADAPTER_HOLDOUT` random-pool rows that ``train_adapter.py`` never trains on (and no
+    sentiment head sees): the one clean set for choosing the sentiment head, and a routing check."""
+    pool = [i for i, r in enumerate(rows) if r["pool"] == "random"]
+    return sorted(random.Random(ADAPTER_HOLDOUT_SEED).sample(pool, ADAPTER_HOLDOUT))

@@ -15,7 +15,7 @@ rows, texts cut at 64 tokens, batches of similar length. Seeds are fixed.
 Sentiment rows also include 60 % of the TweetEval validation tweets, each counted :data:`TWEETEVAL_REPEAT`
 times. Held out of the adapter's training, for honest scores: the airline 20 % and the TweetEval 40 % (as in
 train_heads.py), ``labelled/dev_routing.csv``, and 300 rows of the random pool of
-``scripts/labels/care_tweets.csv`` (:data:`CARE_HOLDOUT`, listed by ``--holdout-out``).
+``scripts/labels/care_tweets.csv`` (``care_labels.adapter_holdout``, listed by ``--holdout-out``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
+import care_labels  # noqa: E402
 import train_heads as th  # noqa: E402
 from care_labels import read_csv  # noqa: E402
 
@@ -56,10 +57,8 @@ ROUTING_EVERY = 4
 MAX_TOKENS = 64
 WARMUP = 0.06
 SAMPLE_WEIGHT = 0.3
-CARE_HOLDOUT = 300
 TWEETEVAL_REPEAT = 4
 """The fitted TweetEval tweets (general-topic tweets, the kind the sentiment goal is about) count this often."""
-HOLDOUT_SEED = 7
 TORCH_SEED = 0
 
 
@@ -156,8 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # routing rows: sample (weight 0.3), dev_risk_targeted, care tweets minus the held-out 300
     care = th.load_care_labels()
     care = care[: args.care_rows] if args.care_rows else care
-    random_pool = [i for i, r in enumerate(care) if r["pool"] == "random"]
-    held_care = set(random.Random(HOLDOUT_SEED).sample(random_pool, CARE_HOLDOUT))
+    held_care = set(care_labels.adapter_holdout(care))
     if args.holdout_out:
         args.holdout_out.write_text(json.dumps(sorted(care[i]["item_id"] for i in held_care)))
     targeted = read_csv(th.SHARED / "labelled" / "dev_risk_targeted.csv")

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from enrich.heads import Heads, LinearHead
 from enrich.pipeline import Enricher
 from enrich.stage import EnrichStage
 from socialcare.bus.dlq import DeadLetter
@@ -73,6 +75,28 @@ def test_enrich_output_has_every_field_and_redacts_pii(enricher: Enricher) -> No
     assert enriched.language == "en"
     assert "@LumoraHelp" in enriched.entities
     assert max(enriched.department_scores, key=lambda d: enriched.department_scores[d]) == "customer_service"
+
+
+def test_the_risk_heads_reading_reaches_the_risk_of_english_posts_only(enricher: Enricher) -> None:
+    """A risk head that is always sure (bias only): its reason shows on English posts, never on Japanese ones,
+    whose embeddings the English-trained head cannot read."""
+    assert enricher.heads.risk is not None
+    sure = LinearHead(("other", "high"), np.zeros((2, 384)), [0.0, 10.0], encoder=enricher.heads.risk.encoder)
+    heads = Heads(enricher.heads.sentiment, enricher.heads.department, sure)
+    always = Enricher(enricher.encoder, heads, languages=enricher.languages)
+    english, japanese = always.enrich(
+        [
+            make_mention(1, text="@LumoraHelp the hinge snapped again and nobody answers my emails"),
+            make_mention(2, text="@LumoraHelp 配送が遅いです。いつ届きますか"),
+        ]
+    )
+    assert english.language == "en" and japanese.language == "ja"
+    assert any(
+        reason.startswith("reads like posts reviewers marked high risk (1.00)") for reason in english.risk.reasons
+    )
+    assert not any("reviewers" in reason for reason in japanese.risk.reasons)
+    [plain] = enricher.enrich([make_mention(3, text="@LumoraHelp what time do you open on Sunday?")])
+    assert plain.risk.level == "low" and not any("reviewers" in reason for reason in plain.risk.reasons)
 
 
 def test_with_zero_retention_the_original_text_never_leaves_the_enricher(enricher: Enricher) -> None:

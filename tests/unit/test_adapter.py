@@ -100,5 +100,6 @@ def test_shipped_heads_were_trained_on_the_shipped_adapter() -> None:
     assert adapter is not None, "enrich/models/encoder_adapter.npz is missing"
     assert adapter.stat().st_size < 1_500_000
     heads = load_heads()
-    assert heads.sentiment.encoder == heads.department.encoder == encoder_name(adapter)
+    assert heads.risk is not None
+    assert heads.sentiment.encoder == heads.department.encoder == heads.risk.encoder == encoder_name(adapter)
     assert encoder_name(adapter).startswith(f"{BASE_ENCODER}+lora-")

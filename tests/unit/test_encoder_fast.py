@@ -20,6 +20,7 @@ from enrich.encoder import (
     length_buckets,
     normalise_text,
 )
+from enrich.risk import MODEL_HIGH_AT
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 BAD_INPUT = ["", "   ", "😡😡🔥✈️", "x" * 10_000, "word " * 2_000, "delay 遅延 تأخير задержка 😡 #fail", "\x00\ufffd"]
@@ -179,6 +180,9 @@ def test_fast_path_with_refinement_gives_the_plain_labels(encoders: tuple[object
     for name in ("sentiment", "department"):
         agreement = float(np.mean(getattr(reference, name).argmax(axis=1) == getattr(ours, name).argmax(axis=1)))
         assert agreement >= LABEL_AGREEMENT, f"{name} label agreement {agreement:.3f}"
+    assert reference.high_risk is not None and ours.high_risk is not None
+    said = float(np.mean((reference.high_risk >= MODEL_HIGH_AT) == (ours.high_risk >= MODEL_HIGH_AT)))
+    assert said >= LABEL_AGREEMENT, f"risk head agreement {said:.3f}"
 
 
 @pytest.mark.slow

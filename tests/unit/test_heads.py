@@ -16,7 +16,7 @@ from socialcare.models import DEPARTMENTS
 
 REPO = Path(__file__).resolve().parents[2]
 SENTIMENTS = ("negative", "neutral", "positive")
-REGRESSION_FLOOR = 0.84
+REGRESSION_FLOOR = 0.80
 """Accuracy of the shipped sentiment head on the 300-row slice, as measured by scripts/train_heads.py,
 minus 0.03 (see enrich/MODEL_CARD.md)."""
 
@@ -42,7 +42,9 @@ def test_shipped_heads_have_the_expected_labels_and_shapes(heads: Heads) -> None
     assert heads.department.weights.shape == (6, 384)
     assert heads.sentiment.bias.shape == (3,)
     assert heads.sentiment.encoder == encoder_name(default_adapter())
-    for name in ("sentiment.npz", "department.npz"):
+    assert heads.risk is not None and heads.risk.labels == ("other", "high")
+    assert heads.risk.weights.shape == (2, 384)
+    for name in ("sentiment.npz", "department.npz", "risk.npz"):
         assert (MODELS_DIR / name).stat().st_size < 300_000
 
 
@@ -78,6 +80,23 @@ def test_bad_shapes_and_missing_files_fail_clearly(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="train_heads"):
         load_heads(tmp_path)
+
+
+def test_a_folder_without_a_risk_head_loads_without_one(tmp_path: Path) -> None:
+    for name in ("sentiment", "department"):
+        LinearHead.load(MODELS_DIR / f"{name}.npz").save(tmp_path / f"{name}.npz")
+    folder = load_heads(tmp_path)
+    assert folder.risk is None
+    assert folder.high_risk(np.zeros((2, 384), dtype=np.float32)) is None
+
+
+def test_high_risk_is_the_probability_of_the_high_label(heads: Heads) -> None:
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(4, 384)).astype(np.float32)
+    p = heads.high_risk(x)
+    assert heads.risk is not None and p is not None
+    assert p.shape == (4,)
+    assert np.allclose(p, heads.risk.proba(x)[:, 1])
 
 
 def test_obvious_tweets_get_the_obvious_sentiment(heads: Heads, encoder: Any) -> None:

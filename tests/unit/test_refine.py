@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from enrich.heads import Heads, LinearHead
-from enrich.pipeline import DEPARTMENT_REFINE_MARGIN, SENTIMENT_REFINE_MARGIN, margins, score_heads
+from enrich.pipeline import (
+    DEPARTMENT_REFINE_MARGIN,
+    RISK_REFINE_MARGIN,
+    SENTIMENT_REFINE_MARGIN,
+    margins,
+    score_heads,
+)
+from enrich.risk import MODEL_HIGH_AT
 
 DIM = 384
 
@@ -60,6 +67,24 @@ def test_only_undecided_rows_are_refined_and_take_the_exact_scores() -> None:
     assert scores.department.argmax(axis=1).tolist() == [2, 3, 2]
 
 
+def test_a_risk_reading_near_its_threshold_is_refined() -> None:
+    """The risk head reads dimension 4: logit 10 * x. Sentiment and department are sure for both rows."""
+    r = np.zeros((2, DIM), dtype=np.float32)
+    r[1, 4] = 10
+    with_risk = Heads(heads().sentiment, heads().department, LinearHead(("other", "high"), r, np.zeros(2)))
+    at = float(np.log(MODEL_HIGH_AT / (1 - MODEL_HIGH_AT))) / 10  # x where p(high) == MODEL_HIGH_AT
+    sure = axis(0, 3.0) + axis(2, 3.0)
+    fast = TableEncoder({"near": sure + axis(4, at - 0.001), "far": sure + axis(4, -1.0)}, "fast")
+    exact = TableEncoder({"near": sure + axis(4, 1.0)}, "exact")
+    scores = score_heads(["far", "near"], fast, with_risk, refiner=exact)
+    assert exact.calls == [["near"]]
+    assert scores.high_risk is not None
+    assert scores.high_risk[0] < 0.01
+    assert scores.high_risk[1] == pytest.approx(1.0, abs=1e-4)
+    assert 0 < RISK_REFINE_MARGIN < 1 - MODEL_HIGH_AT
+    assert score_heads(["far"], fast, heads()).high_risk is None  # heads without a risk head
+
+
 def test_no_refiner_or_nothing_unsure_means_one_pass() -> None:
     fast = TableEncoder({"a": axis(0, 3.0) + axis(2, 3.0)}, "fast")
     exact = TableEncoder({}, "exact")
@@ -67,4 +92,4 @@ def test_no_refiner_or_nothing_unsure_means_one_pass() -> None:
     assert exact.calls == []
     tied = TableEncoder({"t": np.zeros(DIM, dtype=np.float32)}, "fast")
     assert score_heads(["t"], tied, heads()).refined == 0
-    assert 0 < DEPARTMENT_REFINE_MARGIN <= SENTIMENT_REFINE_MARGIN < 0.5
+    assert 0 < SENTIMENT_REFINE_MARGIN < 0.5 and 0 < DEPARTMENT_REFINE_MARGIN < 0.5

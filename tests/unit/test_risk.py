@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from enrich.risk import HIGH_AT, MEDIUM_AT, RiskInputs, assess_risk, level_for
+from enrich.risk import HIGH_AT, MEDIUM_AT, MODEL_HIGH_AT, RiskInputs, assess_risk, level_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -137,6 +137,19 @@ def test_reach_velocity_repeats_and_cluster_raise_the_score() -> None:
     assert "3 other recent posts by this author" in risk("broken again", repeat_contacts=3).reasons
     assert "part of a cluster of 10 near-identical posts" in risk("broken again", cluster_size=10).reasons
     assert risk("thanks for the quick help", 0.8, author_followers=300_000).level == "low"
+
+
+def test_the_risk_head_speaks_only_when_nearly_sure() -> None:
+    text = "the more eyes I have looking for Pandu the better chance I have of bringing him home"
+    assert risk(text).level != "high"
+    sure = risk(text, model_high=MODEL_HIGH_AT)
+    assert sure.level == "high"
+    assert sure.reasons[0] == f"reads like posts reviewers marked high risk ({MODEL_HIGH_AT:.2f})"
+    unsure = risk(text, model_high=MODEL_HIGH_AT - 0.01)
+    assert unsure.score == risk(text).score
+    assert not any("reviewers" in reason for reason in unsure.reasons)
+    assert risk(text, model_high=float("nan")).score == risk(text).score
+    assert risk("thank you, the crew were wonderful", 0.8, model_high=0.99).level != "high"  # damped when positive
 
 
 def test_level_thresholds() -> None:
