@@ -73,6 +73,9 @@ BATCH_SIZE = 32
 FAST_BATCH_SIZE = 64
 CACHE_SIZE = 10_000
 REFINE_CACHE_SIZE = 2_000
+REFINE_BATCH_SIZE = 16
+"""The refiner sees a few dozen rows of scattered lengths per micro-batch: small batches keep the padding down
+(2,000 real tweets, 203 rows refined: 149 rows/s in batches of 64, 237/s in batches of 16)."""
 ONNX_OPSET = 17
 ORT_THREADS = 2
 COSINE_BOUND = 0.97
@@ -521,5 +524,10 @@ def build_refiner(settings: Any) -> Encoder | None:
     """
     if getattr(settings, "encoder", "fast") not in ("fast", "int8") or onnx_variant(settings) == "fp32":
         return None
-    exact = OnnxEncoder(getattr(settings, "model_path", None), variant="fp32", cache_dir=model_cache_dir(settings))
+    exact = OnnxEncoder(
+        getattr(settings, "model_path", None),
+        variant="fp32",
+        cache_dir=model_cache_dir(settings),
+        batch_size=REFINE_BATCH_SIZE,
+    )
     return CachedEncoder(exact, size=REFINE_CACHE_SIZE)
