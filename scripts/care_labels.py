@@ -3,7 +3,7 @@
 The file holds ids, labels (department, risk, sentiment, with the rubric of ../shared/ARCHITECTURE.md) and a
 short note; the texts stay in ../shared/data (twcs and airline tweets) and are joined here by id, so the
 repository never copies the data. ``pool``: ``random`` rows were drawn at random from the customers' tweets
-(seeds 20261207 to 20261210) and keep the real base rates; ``keyword`` rows were drawn from tweets holding
+(seeds 20261207 to 20261211) and keep the real base rates; ``keyword`` rows were drawn from tweets holding
 a routing or risk word ("app", "account", "price", "news", "safety", ...) to add minority-class examples;
 ``negative`` rows are random airline tweets that the airline data set marks negative (more risk cases).
 None of them is in ``labelled/dev_routing.csv`` or ``labelled/dev_risk_targeted.csv``.
@@ -19,6 +19,9 @@ from pathlib import Path
 CARE_LABELS = Path(__file__).resolve().parent / "labels" / "care_tweets.csv"
 ADAPTER_HOLDOUT = 300
 ADAPTER_HOLDOUT_SEED = 7
+ADAPTER_ROWS = 2999
+"""The rows the shipped adapter was trained with; the hold-out is drawn from them, so rows appended later
+(the fifth round) leave it where it was."""
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -44,5 +47,5 @@ def load_care_labels(shared: Path, labels: Path = CARE_LABELS) -> list[dict[str,
 def adapter_holdout(rows: Sequence[dict[str, str]]) -> list[int]:
     """Indices of the :data:`ADAPTER_HOLDOUT` random-pool rows that ``train_adapter.py`` never trains on (and no
     sentiment head sees): the one clean set for choosing the sentiment head, and a routing check."""
-    pool = [i for i, r in enumerate(rows) if r["pool"] == "random"]
+    pool = [i for i, r in enumerate(rows[:ADAPTER_ROWS]) if r["pool"] == "random"]
     return sorted(random.Random(ADAPTER_HOLDOUT_SEED).sample(pool, ADAPTER_HOLDOUT))
