@@ -135,7 +135,8 @@ MEDIA = TermSet(
         "go to the news", "on the news", "news station", "news channel", "news outlet*", "the media", "to the media",
         "#media", "film crew", "#filmcrew", "video of how", "@gma", "@todayshow", "@msnbc", "@nbc", "@cbs", "#nbc",
         "#cnn", "@cbsnews", "@nbcnews", "@abcnews", "@foxnews", "@cnnbrk", "@skynews", "@itvnews", "@bbcbreaking",
-        "@consumerist", "the nyt", "nyt say", "on blast", "social media and tv", "the tv", "tv news",
+        "@consumerist", "the nyt", "nyt say", "on blast", "social media and tv", "to the tv",
+        "tv news",
         "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
     ]
 )  # fmt: skip
@@ -149,14 +150,15 @@ SAFETY = TermSet(
         "gas leak", "burst pipe", "pipes froze", "threatened me", "food safety", "for our safety", "for my safety",
         "feared for", "fear for my", "not safe", "sounds safe",
         "engine trouble", "engine failure", "engine problem*", "engine issue*", "losing fuel", "fuel leak",
-        "landing gear", "ice on", "for ice", "de-ice*", "in pain", "moaning", "not well", "passed out", "fainted",
-        "collapsed", "seizure", "heart attack", "unconscious", "medical emergency", "hit my head", "hit his head",
+        "landing gear", "ice on", "for ice", "in pain", "moaning", "not well", "passed out", "fainted",
+        "collapsed", "seizure*", "heart attack", "unconscious", "medical emergency", "hit my head", "hit his head",
         "hit her head", "car crash", "driver crashed", "crashed into", "accident", "without a pass", "a gun",
         "a knife", "police", "911", "piece of plastic", "plastic in", "glass in", "metal in", "bit into",
         "foreign object", "pressuriz*", "oxygen mask*", "head pounding", "not stable", "drunk", "stealing", "theft",
         "stolen", "stole my", "broke into", "don't check their planes", "turned around for mechanical", "7700",
         "squawk*", "colliding", "collision", "near miss", "near-miss",
-        "unattended bag*", "abandoned bag*", "suspicious package", "suspicious bag",
+        "unattended bag*", "abandoned bag*", "suspicious package", "suspicious bag", "bug bites", "bed bug*", "bedbug*",
+        "mites",
         "発火", "火事", "煙", "焦げ", "焦げ臭", "熱く", "過熱", "爆発", "怪我", "けが", "やけど", "火傷", "感電",
         "危険", "危ない", "事故", "救急", "病院", "リコール", "怖くて",
     ]
@@ -188,9 +190,10 @@ PRIVACY = TermSet(
 VULNERABLE = TermSet(
     [
         "elderly", "pensioner", "senior citizen", "lives alone", "lives on her own", "lives on his own",
-        "disabled", "disability", "handicap*", "wheelchair", "wheelchair user", "blind", "deaf", "newborn",
+        "disabled", "disability", "handicap*", "wheelchair", "no wheelchair*", "blind", "deaf", "newborn",
         "week old baby", "month old baby", "baby at home", "medication", "medical condition", "insulin", "chemo",
-        "dialysis", "oxygen", "asthma", "dementia", "autistic", "vulnerable", "no heat", "no heating", "made me cry",
+        "dialysis", "oxygen", "asthma", "epilep*", "dementia", "autistic", "vulnerable", "no heat", "no heating",
+        "made me cry",
         "in tears", "crying", "away from parents", "away from their parents", "separated from my",
         "separated from our", "icu",
         "intensive care", "death of", "heart broken", "heartbroken", "funeral", "passes away", "trapped",
@@ -206,7 +209,8 @@ VULNERABLE = TermSet(
 """People the rubric calls vulnerable, whatever the tone (except praise)."""
 VULNERABLE_IF_NEGATIVE = TermSet(
     [
-        "pregnant", "infant", "my baby", "a baby", "toddler", "surgery", "unaccompanied minor", "starving",
+        "pregnant", "infant", "my baby", "a baby", "with baby", "w/ baby", "w. baby", "for baby", "our baby",
+        "toddler", "surgery", "unaccompanied minor", "starving", "meds",
         "妊娠", "妊婦", "赤ちゃん", "乳児", "子供", "子ども", "薬", "手術",
     ]
 )  # fmt: skip
@@ -223,7 +227,7 @@ AMPLIFY = TermSet(
         "拡散希望", "拡散お願い", "拡散して", "拡散",
     ]
 )  # fmt: skip
-BOYCOTT = TermSet(["boycott*", "#boycott*", "不買"])
+BOYCOTT = TermSet(["boycott*", "#boycott*", "#donotfly*", "#dontfly*", "#neverfly*", "不買"])
 """A call to boycott is a public attack on the brand (a pr trigger in the rubric), not only a call to share."""
 LEAVE = TermSet(
     [
@@ -266,6 +270,12 @@ ELDERLY_AGE = re.compile(
     r"|\b(?:[7-9]\d|1[01]\d)\s*(?:years? old|yo|y/o)\b|[7-9]0代|[7-9]\d歳"
 )
 """An age of 70 or more ("my mum is 79", "he's 81", "80代"): a vulnerable-customer cue."""
+CHILD_AGE = re.compile(
+    r"(?i)\b(?:a|my|our|his|her|their|the|your)\s+(?:[1-9]|1[0-2])[- ](?:year|yr)s?[- ]olds?\b"
+    r"(?!\s+(?:laptop|phone|computer|car|tv|device|account|iphone|ipad|mac|macbook|printer|router|modem|bag|suitcase))"
+)
+"""A young child's age ("a 5 year old alone"): a vulnerable customer when the post is negative, like
+:data:`VULNERABLE_IF_NEGATIVE` ("can my 3 year old sit on my lap?" is a question, not a risk)."""
 JOKE_AFTER = re.compile(r"^[^.!?\n]{0,20}?(?:\blol\b|\blmao\b|\brofl\b|\bhaha\w*|😂|🤣|😆|😅|www|笑)", re.IGNORECASE)
 FIGURATIVE = re.compile(
     r"(?i)\b(?:sick (?:of|and tired)|killing me|kills me|dying to|dying for|die for|to die for|"
@@ -413,10 +423,12 @@ def assess_risk(inputs: RiskInputs) -> Risk:
     if not any(reason.startswith("vulnerable customer") for _, reason in reasons):
         age = ELDERLY_AGE.search(text)
         weak = _real_hit(VULNERABLE_IF_NEGATIVE, text, spans, view, negation=False)
+        child = CHILD_AGE.search(text)
         if age is not None:
             add(W_VULNERABLE * (POSITIVE_DAMPING if positive else 1.0), f"vulnerable customer: '{age.group(0)}'")
-        elif weak is not None and inputs.sentiment_score <= NEGATIVE_FOR_WEAK_VULNERABLE:
-            add(W_VULNERABLE, f"vulnerable customer: '{weak.matched.strip()}'")
+        elif inputs.sentiment_score <= NEGATIVE_FOR_WEAK_VULNERABLE and (weak is not None or child is not None):
+            matched = weak.matched.strip() if weak is not None else child.group(0) if child is not None else ""
+            add(W_VULNERABLE, f"vulnerable customer: '{matched}'")
     amplify = _real_hit(AMPLIFY, text, spans, view, negation=False)
     if amplify is not None and not positive:
         add(W_AMPLIFY, f"call to amplify: '{amplify.matched.strip()}'")

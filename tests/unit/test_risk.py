@@ -47,6 +47,13 @@ def risk(text: str, sentiment: float = -0.8, **extra: object):  # type: ignore[n
         ("your rep just made me cry", "vulnerable customer: 'made me cry'"),
         ("you gave my number away, I had a security alert", "account security or privacy breach: 'gave my number'"),
         ("complete violation of passenger rights", "regulator invoked: 'violation of'"),
+        ("a doctor confirmed over 50 bug bites from my seat", "safety or health incident: 'bug bites'"),
+        ("any apps so I can detect my seizures?", "safety or health incident: 'seizures'"),
+        ("my son has epilepsy and nobody helped", "vulnerable customer: 'epilepsy'"),
+        ("landed an hour ago and still no wheelchairs", "vulnerable customer: 'no wheelchairs'"),
+        ("sitting a 5 year old alone is okay?", "vulnerable customer: 'a 5 year old'"),
+        ("cancelled twice and I'm out of meds for the baby", "vulnerable customer: 'meds'"),
+        ("mom flying solo w. baby and no help at all", "vulnerable customer: 'w. baby'"),
     ],
 )
 def test_pr_grade_cue_families_make_a_negative_post_high(text: str, reason: str) -> None:
@@ -59,6 +66,7 @@ def test_a_boycott_call_is_high_even_when_calm() -> None:
     result = risk("they sponsor this play. #boycott", sentiment=0.0)
     assert result.level == "high"
     assert result.reasons[0] == "boycott call: '#boycott'"
+    assert risk("3 extra nights and no comp #donotflyusair").reasons[0] == "boycott call: '#donotflyusair'"
 
 
 @pytest.mark.parametrize(
@@ -120,6 +128,12 @@ def test_repeated_failures_plus_leaving_is_high() -> None:
         ("what a tone deaf ad", -0.8),
         ("alerts fire for every car that drives past", -0.8),
         ("flying with an infant next week, can I bring formula?", 0.0),
+        ("can my 3 year old sit on my lap?", 0.0),
+        ("my 10 year old laptop will not charge, so annoying", -0.8),
+        ("denied due to a limit which is 4 year old, pointless", -0.8),
+        ("I like the TV and the video, just disappointed in the delay", -0.8),
+        ("we headed out to de-ice 5 minutes later, now waiting again", -0.8),
+        ("you direct all the wheelchairs and strollers into one slow line", -0.8),
     ],
 )
 def test_hard_negatives_are_not_high(text: str, sentiment: float) -> None:
@@ -186,13 +200,13 @@ def _calibrate_module() -> ModuleType:
         ("dev_risk_targeted.csv", 0.95, 0.8),
         ("dev_routing.csv", 1.0, 0.8),
         ("sample", 0.9, 0.8),
-        # the rules alone, measured 2026-12-07 after the fifth fresh round joined (600 rows, 15 high, of which
-        # the rules found 4 before anything was tuned on them; no cue was tuned on them since): random 0.897 /
-        # 0.650, negative 0.648 / 0.593. The floors are regression guards, not the target: the worker adds the
-        # risk head, and the 0.90 / 0.50 is not met on fresh tweets (enrich/MODEL_CARD.md)
-        ("care_tweets (random)", 0.85, 0.6),
+        # the rules alone on the pools, in-sample: the fifth fresh round (600 rows, 15 high) joined them with
+        # 4 of its highs found before anything was tuned on it (random 0.897 / 0.650, negative 0.648 / 0.593),
+        # then cues were widened for it (random 0.931 / 0.659, negative 0.759 / 0.641). The floors are
+        # regression guards, not the target: on fresh tweets the 0.90 / 0.50 is not met (enrich/MODEL_CARD.md)
+        ("care_tweets (random)", 0.9, 0.6),
         ("care_tweets (keyword)", 0.75, 0.5),
-        ("care_tweets (negative)", 0.6, 0.55),
+        ("care_tweets (negative)", 0.75, 0.6),
     ],
 )
 def test_high_risk_recall_and_precision_on_labelled_data(
