@@ -522,7 +522,7 @@ def build_refiner(settings: Any) -> Encoder | None:
     None for the fp32 and plain encoders, which are exact already. See
     :data:`enrich.pipeline.SENTIMENT_REFINE_MARGIN`.
     """
-    if getattr(settings, "encoder", "fast") not in ("fast", "int8") or onnx_variant(settings) == "fp32":
+    if onnx_variant(settings) != FAST_VARIANT:  # fp32 ONNX, or plain PyTorch: exact already
         return None
     exact = OnnxEncoder(
         getattr(settings, "model_path", None),

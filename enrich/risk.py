@@ -422,13 +422,15 @@ def assess_risk(inputs: RiskInputs) -> Risk:
             add(weight * (POSITIVE_DAMPING if positive else 1.0), f"{label}: '{hit.matched.strip()}'")
     if not any(reason.startswith("vulnerable customer") for _, reason in reasons):
         age = ELDERLY_AGE.search(text)
-        weak = _real_hit(VULNERABLE_IF_NEGATIVE, text, spans, view, negation=False)
-        child = CHILD_AGE.search(text)
         if age is not None:
             add(W_VULNERABLE * (POSITIVE_DAMPING if positive else 1.0), f"vulnerable customer: '{age.group(0)}'")
-        elif inputs.sentiment_score <= NEGATIVE_FOR_WEAK_VULNERABLE and (weak is not None or child is not None):
-            matched = weak.matched.strip() if weak is not None else child.group(0) if child is not None else ""
-            add(W_VULNERABLE, f"vulnerable customer: '{matched}'")
+        elif inputs.sentiment_score <= NEGATIVE_FOR_WEAK_VULNERABLE:  # the weak cues count on negative posts only
+            weak = _real_hit(VULNERABLE_IF_NEGATIVE, text, spans, view, negation=False)
+            child = CHILD_AGE.search(text) if weak is None else None
+            if weak is not None:
+                add(W_VULNERABLE, f"vulnerable customer: '{weak.matched.strip()}'")
+            elif child is not None:
+                add(W_VULNERABLE, f"vulnerable customer: '{child.group(0)}'")
     amplify = _real_hit(AMPLIFY, text, spans, view, negation=False)
     if amplify is not None and not positive:
         add(W_AMPLIFY, f"call to amplify: '{amplify.matched.strip()}'")

