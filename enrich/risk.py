@@ -117,6 +117,7 @@ REGULATOR = TermSet(
         "ombudsman", "trading standards", "attorney general", "state ag", "consumer protection",
         "consumer rights", "department of transportation", "complained to dot", "from dot", "to the dot", "@faanews",
         "to the faa", "will the faa", "tell the faa", "contact the faa", "contacting the faa", "faa complaint", "@faa",
+        "with the faa", "consumer affairs", "dept of transportation", "dept. of transportation",
         "@usdot", "cma", "ico",
         "saferproducts.gov", "government office", "trading commission", "report you to", "reporting you to",
         "file a complaint with", "passenger rights", "travelers' rights", "travellers' rights", "passengers' rights",
@@ -136,7 +137,7 @@ MEDIA = TermSet(
         "#media", "film crew", "#filmcrew", "video of how", "@gma", "@todayshow", "@msnbc", "@nbc", "@cbs", "#nbc",
         "#cnn", "@cbsnews", "@nbcnews", "@abcnews", "@foxnews", "@cnnbrk", "@skynews", "@itvnews", "@bbcbreaking",
         "@consumerist", "the nyt", "nyt say", "on blast", "social media and tv", "to the tv",
-        "tv news",
+        "tv news", "eyewitness news", "contacted the news", "contacted news", "news team", "news crew", "newspaper",
         "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
     ]
 )  # fmt: skip
@@ -154,8 +155,9 @@ SAFETY = TermSet(
         "collapsed", "seizure*", "heart attack", "unconscious", "medical emergency", "hit my head", "hit his head",
         "hit her head", "car crash", "driver crashed", "crashed into", "accident", "without a pass", "a gun",
         "a knife", "police", "911", "piece of plastic", "plastic in", "glass in", "metal in", "bit into",
-        "foreign object", "pressuriz*", "oxygen mask*", "head pounding", "not stable", "drunk", "stealing", "theft",
-        "stolen", "stole my", "broke into", "don't check their planes", "turned around for mechanical", "7700",
+        "foreign object", "pressuriz*", "oxygen mask*", "head pounding", "not stable", "drunk", "inebriated",
+        "intoxicated", "stealing", "broke into", "pushed me", "pushed my", "pushed children", "pushed kids",
+        "shoved me", "shoved my", "don't check their planes", "turned around for mechanical", "7700",
         "squawk*", "colliding", "collision", "near miss", "near-miss",
         "unattended bag*", "abandoned bag*", "suspicious package", "suspicious bag", "bug bites", "bed bug*", "bedbug*",
         "mites",
@@ -176,7 +178,7 @@ DISCRIMINATION = TermSet(
 )  # fmt: skip
 PRIVACY = TermSet(
     [
-        "hacked", "hacker", "account takeover", "someone logged into", "someone else's", "someone elses",
+        "hacker", "account takeover", "someone logged into", "someone else's", "someone elses",
         "password was changed", "didn't change it", "data breach", "security breach", "privacy breach", "leaked",
         "sell my data", "sold my data", "selling my data", "sell my personal", "sold my personal", "shared my data",
         "privacy policy", "spying", "without a warrant",
@@ -200,7 +202,8 @@ VULNERABLE = TermSet(
         "running out of daycare",
         "students are split", "kids are split", "children are split",
         "passed away", "bereavement", "cancer", "terminally ill", "hospice", "suicid*", "special needs",
-        "service dog", "service animal",
+        "service dog", "service animal", "diabetic", "diabetes", "epipen*", "epi pen*", "epi-pen*", "allergy",
+        "allergies", "allergic", "#foodallerg*", "special accommodation*", "special assistance",
         "without heat", "without heating",
         "高齢", "お年寄り", "80代", "90代", "一人暮らし", "障害", "障がい", "車椅子", "持病", "喘息", "介護",
         "暖房がつかない",
@@ -210,7 +213,9 @@ VULNERABLE = TermSet(
 VULNERABLE_IF_NEGATIVE = TermSet(
     [
         "pregnant", "infant", "my baby", "a baby", "with baby", "w/ baby", "w. baby", "for baby", "our baby",
-        "toddler", "surgery", "unaccompanied minor", "starving", "meds",
+        "toddler", "surgery", "unaccompanied minor", "starving", "meds", "sick kid*", "sick child*", "sick son",
+        "sick daughter", "sick baby", "very sick", "sick wife", "sick husband", "sick mom", "sick dad", "sick mother",
+        "sick father", "minor child", "my minor",
         "妊娠", "妊婦", "赤ちゃん", "乳児", "子供", "子ども", "薬", "手術",
     ]
 )  # fmt: skip
@@ -238,7 +243,7 @@ LEAVE = TermSet(
         "be a customer anymore", "no longer a customer", "lost a customer", "customer just lost", "lost a loyal",
         "from now on", "avoid you", "plan to avoid", "will avoid", "last straw", "final straw", "the last drop",
         "going elsewhere", "take my business", "taking my business", "switched to", "fly aa ever again",
-        "here we come",
+        "here we come", "officially done", "my status to", "status elsewhere",
         "ever again",
         "解約", "二度と", "乗り換え",
     ]
@@ -246,9 +251,9 @@ LEAVE = TermSet(
 REPEATED = re.compile(
     r"(?i)\b(?:(?:2nd|3rd|\d+th|second|third|fourth|fifth)\s+time|again and again|yet again|"
     r"(?:no|number) of (?:times|tyms)|"
-    r"(?:[2-9]|\d\d+|two|three|four|five|six|several|multiple|numerous|countless)\s+(?:\w+\s+){0,2}?"
+    r"(?:[2-9]\+?|\d\d+\+?|two|three|four|five|six|several|multiple|numerous|countless)\s+(?:\w+\s+){0,2}?"
     r"(?:times|tyms|replacements?|dead|lost|calls|emails|e-mails|dms|experiences|failures|visits|items|orders|"
-    r"deliveries|parcels|packages|complaints|cancellations|delays|attempts|tries|flights)|"
+    r"deliveries|parcels|packages|complaints|cancellations|delays|attempts|tries|flights|legs)|"
     r"always (?:late|delayed|lose|lost|cancel\w*|broken|down|wrong)|every (?:single )?time|each time|over and over|"
     r"\d+ ?% of (?:my|our|the) (?:flights|orders|deliveries)|"
     r"still (?:no|not|haven'?t|hasn'?t|waiting|the same|problem)|no (?:response|reply|answer) (?:yet|again)|"
@@ -266,7 +271,7 @@ INSULTS = TermSet(
     ]
 )  # fmt: skip
 ELDERLY_AGE = re.compile(
-    r"(?i)\b(?:is|he's|she's|hes|shes|aged|age|turned)\s+(?:[7-9]\d|1[01]\d)\b(?!\s*(?:%|percent|minutes|mins|hours|days|dollars|\$))"
+    r"(?i)\b(?:is|he's|she's|hes|shes|aged|age|turned)\s+(?:[7-9]\d|1[01]\d)\b(?!\s*(?:%|percent|minutes|mins|hours|days|dollars|\$|degrees|deg\b|°))"
     r"|\b(?:[7-9]\d|1[01]\d)\s*(?:years? old|yo|y/o)\b|[7-9]0代|[7-9]\d歳"
 )
 """An age of 70 or more ("my mum is 79", "he's 81", "80代"): a vulnerable-customer cue."""
@@ -284,7 +289,13 @@ FIGURATIVE = re.compile(
     r"(?:alerts?|notifications?) fire|"
     r"smoking deal|sparks joy|press (?:the|a) button|press release|fire ?stick|fire tv|kindle fire|fire hd|"
     r"fire tablet|assault on (?:my|your|the) (?:eyes|ears|senses)|safety (?:video|demo\w*|card|instructions)|"
-    r"the news (?:is|was) (?:good|great)|good news|great news|review my (?:order|booking))\b"
+    r"the news (?:is|was) (?:good|great)|good news|great news|review my (?:order|booking)|"
+    r"disabled (?:my|the|your|our|this|that|it|his|her|their)|gets? disabled|got disabled|been disabled|"
+    r"(?:account|card|feature|option|login|profile|number|app|wifi|wi-fi|comments?|replies|messages?)\W+"
+    r"(?:\w+\W+){0,4}?disabled|hurt (?:you|your|anyone|to ask|my feelings|feelings)|did i hurt|"
+    r"burn(?:ed|t|ing)? (?:a lot of |so much |all (?:of )?(?:my|the) |my |\d+ )?"
+    r"(?:time|minutes|mins|hours|money|cash|miles|points|data|vacation|pto|days?)|"
+    r"threat\w* to (?:take|cancel|charge|close|suspend|remove|disconnect|shut|cut|revoke))\b"
 )
 """Spans whose words look like cues but are figurative; cue hits inside them are ignored."""
 

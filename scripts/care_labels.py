@@ -9,7 +9,8 @@ a routing or risk word ("app", "account", "price", "news", "safety", ...) to add
 ``targeted`` rows (the sixth round) were drawn at random (seed 20261212) from the customers' tweets that hold
 a word of the themes ``labelled/dev_risk_targeted.csv`` was chosen around (legal, regulator, media, safety,
 health, discrimination, harassment, vulnerable customers, extreme anger), with a word net written from the
-data README, not from the cue lists: the kind of tweets that set was drawn from. None of them is in ``labelled/dev_routing.csv`` or ``labelled/dev_risk_targeted.csv``.
+data README, not from the cue lists: the kind of tweets that set was drawn from. None of them is in
+``labelled/dev_routing.csv`` or ``labelled/dev_risk_targeted.csv``.
 """
 
 from __future__ import annotations

