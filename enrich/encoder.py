@@ -43,6 +43,7 @@ and every other MatMul is int8 with per-channel weights. Speed on this 2-core ma
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -479,12 +480,20 @@ run no faster than fp32 (an AVX2-only AMD EPYC, 2026-12-07: about 210 texts/s ei
 graph would only add the refinement pass."""
 
 
+@functools.cache
+def _this_cpuinfo() -> str | None:
+    """``/proc/cpuinfo``, read once per process (the encoder and the refiner both ask); None where unreadable."""
+    try:
+        return Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def int8_pays(cpuinfo: str | None = None) -> bool:
     """Whether this CPU has int8 dot-product instructions; True where ``/proc/cpuinfo`` cannot be read."""
     if cpuinfo is None:
-        try:
-            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        cpuinfo = _this_cpuinfo()
+        if cpuinfo is None:
             return True
     flags = {flag for line in cpuinfo.splitlines() if line.lower().startswith(("flags", "features")) for flag in
              line.partition(":")[2].split()}  # fmt: skip
