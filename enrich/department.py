@@ -18,7 +18,7 @@ from typing import Final
 
 from socialcare.models import DEPARTMENTS, Department
 
-CUE_WEIGHT: Final = 0.2
+CUE_WEIGHT: Final = 0.15
 """Weight of the keyword cues against the head (0 = head only, 1 = cues only)."""
 
 

@@ -138,6 +138,7 @@ MEDIA = TermSet(
         "#cnn", "@cbsnews", "@nbcnews", "@abcnews", "@foxnews", "@cnnbrk", "@skynews", "@itvnews", "@bbcbreaking",
         "@consumerist", "the nyt", "nyt say", "on blast", "social media and tv", "to the tv",
         "tv news", "eyewitness news", "contacted the news", "contacted news", "news team", "news crew", "newspaper",
+        "blog article", "blog post", "my blog",
         "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
     ]
 )  # fmt: skip
@@ -158,9 +159,11 @@ SAFETY = TermSet(
         "foreign object", "pressuriz*", "oxygen mask*", "head pounding", "not stable", "drunk", "inebriated",
         "intoxicated", "stealing", "broke into", "pushed me", "pushed my", "pushed children", "pushed kids",
         "shoved me", "shoved my", "don't check their planes", "turned around for mechanical", "7700",
-        "squawk*", "colliding", "collision", "near miss", "near-miss",
-        "unattended bag*", "abandoned bag*", "suspicious package", "suspicious bag", "bug bites", "bed bug*", "bedbug*",
-        "mites",
+        "squawk*", "colliding", "collision", "near miss", "near-miss", "veers off", "veered off", "skidded off",
+        "off the runway",
+        "safety of children", "safety of kids", "safety of passengers", "safety of customers",
+        "safety of the passengers", "unattended bag*", "abandoned bag*", "suspicious package", "suspicious bag",
+        "bug bites", "bed bug*", "bedbug*", "mites",
         "発火", "火事", "煙", "焦げ", "焦げ臭", "熱く", "過熱", "爆発", "怪我", "けが", "やけど", "火傷", "感電",
         "危険", "危ない", "事故", "救急", "病院", "リコール", "怖くて",
     ]
@@ -171,7 +174,8 @@ DISCRIMINATION = TermSet(
         "sexual harassment", "groped", "touched me", "touch my", "inappropriate", "asked if i was single",
         "humiliat*", "my accent", "doesn't talk english", "doesn't speak english", "does not speak english",
         "creepy", "hit on me", "abuse", "abused", "abusive",
-        "bullied", "mocked", "laughed at me", "ableist", "stalking", "threatens", "threatened", "threatening",
+        "bullied", "mocked", "laughed at me", "ableist", "stalking", "threaten", "threatens", "threatened",
+        "threatening",
         "cultural appropriation", "xenophob*", "islamophob*", "antisemit*", "profiled", "profiling",
         "差別", "セクハラ", "パワハラ", "カスハラ", "嫌がらせ", "鼻で笑", "侮辱", "暴言",
     ]
@@ -198,12 +202,12 @@ VULNERABLE = TermSet(
         "made me cry",
         "in tears", "crying", "away from parents", "away from their parents", "separated from my",
         "separated from our", "icu",
-        "intensive care", "death of", "heart broken", "heartbroken", "funeral", "passes away", "trapped",
+        "intensive care", "death of", "heart broken", "heartbroken", "passes away", "trapped",
         "running out of daycare",
         "students are split", "kids are split", "children are split",
-        "passed away", "bereavement", "cancer", "terminally ill", "hospice", "suicid*", "special needs",
+        "passed away", "cancer", "terminally ill", "hospice", "suicid*", "special needs",
         "service dog", "service animal", "diabetic", "diabetes", "epipen*", "epi pen*", "epi-pen*", "allergy",
-        "allergies", "allergic", "#foodallerg*", "special accommodation*", "special assistance",
+        "allergies", "allergic", "#foodallerg*",
         "without heat", "without heating",
         "高齢", "お年寄り", "80代", "90代", "一人暮らし", "障害", "障がい", "車椅子", "持病", "喘息", "介護",
         "暖房がつかない",
@@ -212,10 +216,15 @@ VULNERABLE = TermSet(
 """People the rubric calls vulnerable, whatever the tone (except praise)."""
 VULNERABLE_IF_NEGATIVE = TermSet(
     [
-        "pregnant", "infant", "my baby", "a baby", "with baby", "w/ baby", "w. baby", "for baby", "our baby",
+        "pregnant", "my baby", "a baby", "with baby", "w/ baby", "w. baby", "for baby", "our baby",
         "toddler", "surgery", "unaccompanied minor", "starving", "meds", "sick kid*", "sick child*", "sick son",
         "sick daughter", "sick baby", "very sick", "sick wife", "sick husband", "sick mom", "sick dad", "sick mother",
         "sick father", "minor child", "my minor",
+        "girl traveling alone", "girl travelling alone", "girl flying alone", "boy traveling alone",
+        "boy travelling alone", "boy flying alone", "child traveling alone", "child travelling alone",
+        "child flying alone", "kid traveling alone", "kid travelling alone", "kid flying alone",
+        "daughter traveling alone", "daughter travelling alone", "daughter flying alone", "son traveling alone",
+        "son travelling alone", "son flying alone", "special accommodation*", "special assistance",
         "妊娠", "妊婦", "赤ちゃん", "乳児", "子供", "子ども", "薬", "手術",
     ]
 )  # fmt: skip
@@ -225,7 +234,7 @@ NEGATIVE_FOR_WEAK_VULNERABLE: Final = -0.3
 AMPLIFY = TermSet(
     [
         "rt this", "rt so", "rt if", "rt to", "please rt", "pls rt", "retweet", "everyone share", "please share",
-        "share this", "spread the word", "tell everyone", "telling everyone", "everyone should",
+        "share this", "sharing this", "spread the word", "tell everyone", "telling everyone", "everyone should",
         "go viral", "make this viral", "psa",
         "warning the public", "warn the public", "warning others", "warn others", "others do the same",
         "#tellyourstory", "posted this in", "posted this on",
@@ -243,7 +252,8 @@ LEAVE = TermSet(
         "be a customer anymore", "no longer a customer", "lost a customer", "customer just lost", "lost a loyal",
         "from now on", "avoid you", "plan to avoid", "will avoid", "last straw", "final straw", "the last drop",
         "going elsewhere", "take my business", "taking my business", "switched to", "fly aa ever again",
-        "here we come", "officially done", "my status to", "status elsewhere",
+        "here we come", "#neveragain", "not be flying", "won't be flying", "will not fly", "won't fly",
+        "officially done", "my status to", "status elsewhere",
         "ever again",
         "解約", "二度と", "乗り換え",
     ]
@@ -258,7 +268,7 @@ REPEATED = re.compile(
     r"\d+ ?% of (?:my|our|the) (?:flights|orders|deliveries)|"
     r"still (?:no|not|haven'?t|hasn'?t|waiting|the same|problem)|no (?:response|reply|answer) (?:yet|again)|"
     r"already (?:tried|called|contacted|responded|complained|reported)|"
-    r"another (?:fail\w*|delay\w*|cancel\w*|lost|missed|broken))\b"
+    r"another (?:fail\w*|delay\w*|cancel\w*|lost|missed|broken)|delay\w* (?:\w+ ){0,2}?again)\b"
     r"|何度も|[2-9２-９]回目"
 )
 INSULTS = TermSet(
@@ -285,7 +295,8 @@ JOKE_AFTER = re.compile(r"^[^.!?\n]{0,20}?(?:\blol\b|\blmao\b|\brofl\b|\bhaha\w*
 FIGURATIVE = re.compile(
     r"(?i)\b(?:sick (?:of|and tired)|killing me|kills me|dying to|dying for|die for|to die for|"
     r"i'm dead|im dead|dead tired|on fire today|fire emoji|safety video|hot take|so hot right now|"
-    r"burn(?:ing)? (?:through|out)|fire (?:him|her|them|whoever|someone|@\w+)|insult to injury|tone[- ]deaf|"
+    r"burn(?:ing|ed|t)? (?:through|out)|fire (?:him|her|them|whoever|someone|yr|your|ur|that|this|the|@\w+)|"
+    r"insult to injury|tone[- ]deaf|"
     r"(?:alerts?|notifications?) fire|"
     r"smoking deal|sparks joy|press (?:the|a) button|press release|fire ?stick|fire tv|kindle fire|fire hd|"
     r"fire tablet|assault on (?:my|your|the) (?:eyes|ears|senses)|safety (?:video|demo\w*|card|instructions)|"
@@ -295,7 +306,9 @@ FIGURATIVE = re.compile(
     r"(?:\w+\W+){0,4}?disabled|hurt (?:you|your|anyone|to ask|my feelings|feelings)|did i hurt|"
     r"burn(?:ed|t|ing)? (?:a lot of |so much |all (?:of )?(?:my|the) |my |\d+ )?"
     r"(?:time|minutes|mins|hours|money|cash|miles|points|data|vacation|pto|days?)|"
-    r"threat\w* to (?:take|cancel|charge|close|suspend|remove|disconnect|shut|cut|revoke))\b"
+    r"threat\w* to (?:take|cancel|charge|close|suspend|remove|disconnect|shut|cut|revoke)|"
+    r"disabled (?:toilet|bathroom|access|loo|restroom|parking|lift|ramp|entrance)|daily reporter|(?<=#)hurt|"
+    r"crying (?:babies|kids|children|infants)|(?:babies|kids|children|infants) (?:\w+ )?crying)\b"
 )
 """Spans whose words look like cues but are figurative; cue hits inside them are ignored."""
 

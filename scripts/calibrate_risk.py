@@ -120,7 +120,7 @@ def all_reports(shared: Path | None) -> list[Report]:
     if shared is not None and (shared / "labelled").is_dir():
         for file in ("dev_risk_targeted.csv", "dev_routing.csv"):
             reports.append(evaluate(file, labelled_rows(shared / "labelled" / file)))
-        for pool in ("random", "keyword", "negative", "targeted"):
+        for pool in ("random", "keyword", "negative", "targeted", "rest"):
             reports.append(evaluate(f"care_tweets ({pool})", care_rows(shared, pool)))
     reports.append(evaluate("sample", sample_rows(REPO / "socialcare" / "sample")))
     return reports

@@ -6,10 +6,11 @@ repository never copies the data. ``pool``: ``random`` rows were drawn at random
 (seeds 20261207 to 20261211) and keep the real base rates; ``keyword`` rows were drawn from tweets holding
 a routing or risk word ("app", "account", "price", "news", "safety", ...) to add minority-class examples;
 ``negative`` rows are random airline tweets that the airline data set marks negative (more risk cases);
-``targeted`` rows (the sixth round) were drawn at random (seed 20261212) from the customers' tweets that hold
-a word of the themes ``labelled/dev_risk_targeted.csv`` was chosen around (legal, regulator, media, safety,
-health, discrimination, harassment, vulnerable customers, extreme anger), with a word net written from the
-data README, not from the cue lists: the kind of tweets that set was drawn from. None of them is in
+``targeted`` rows (the sixth to eighth rounds) were drawn at random (seeds 20261212 to 20261214) from the customers'
+tweets that hold a word of the themes ``labelled/dev_risk_targeted.csv`` was chosen around (legal, regulator, media,
+safety, health, discrimination, harassment, vulnerable customers, extreme anger), with a word net written from the
+data README, not from the cue lists: the kind of tweets that set was drawn from; the eighth round took the
+net's last 145 tweets and 155 random ones from outside it (pool ``rest``: not base rates). None of them is in
 ``labelled/dev_routing.csv`` or ``labelled/dev_risk_targeted.csv``.
 """
 

@@ -61,6 +61,11 @@ def risk(text: str, sentiment: float = -0.8, **extra: object):  # type: ignore[n
         ("now I fly alone with two very sick kids", "vulnerable customer: 'very sick'"),
         ("half the cabin is inebriated and nobody stops it", "safety or health incident: 'inebriated'"),
         ("an agent grabbed and pushed children at the checkpoint", "safety or health incident: 'pushed children'"),
+        ("why hire someone who ignores the safety of children?", "safety or health incident: 'safety of children'"),
+        ("not a happy flyer. Stay tuned for a blog post", "media or public-audience involvement: 'blog post'"),
+        ("the driver refused the pickup and threaten me", "discrimination or harassment: 'threaten'"),
+        ("a flight veers off the icy runway at DFW", "safety or health incident: 'veers off'"),
+        ("don't pretend you care about a young girl traveling alone", "vulnerable customer: 'girl traveling alone'"),
     ],
 )
 def test_pr_grade_cue_families_make_a_negative_post_high(text: str, reason: str) -> None:
@@ -119,6 +124,12 @@ def test_many_legs_of_delays_plus_leaving_is_high() -> None:
     assert "repeated failures: '70+ legs'" in result.reasons
 
 
+def test_repeated_delays_plus_a_hashtag_to_leave_are_high() -> None:
+    result = risk("a steering problem delays us again. #neveragain")
+    assert result.level == "high"
+    assert "threat to leave: '#neveragain'" in result.reasons
+
+
 def test_repeated_failures_plus_leaving_is_high() -> None:
     result = risk("3rd time the update broke my thermostat, I'm done, switching to Brightnest")
     assert result.level == "high"
@@ -156,6 +167,14 @@ def test_repeated_failures_plus_leaving_is_high() -> None:
         ("my bag arrived but items were stolen from it", -0.8),
         ("the cabin is 100 degrees and we are stuck", -0.8),
         ("my Executive Club account has been hacked, please DM", -0.8),
+        ("the disabled toilet was locked again", -0.8),
+        ("two hour delay on the tarmac with infants crying", -0.8),
+        ("I'm burned out on these long flights, what does an upgrade cost?", -0.65),
+        ("flying to a funeral and you cancelled my return flight", -0.8),
+        ("is there special assistance if I travel alone with 2 kids?", -0.05),
+        ("fire yr rep who refused to put me on the flight", -0.8),
+        ("exchange rates are #hurt, offer border towns a deal", -0.3),
+        ("new CEO seeks balance - Greenfield Daily Reporter", -0.05),
     ],
 )
 def test_hard_negatives_are_not_high(text: str, sentiment: float) -> None:
@@ -228,9 +247,11 @@ def _calibrate_module() -> ModuleType:
         # regression guards, not the target: on fresh tweets the 0.90 / 0.50 is not met (enrich/MODEL_CARD.md)
         ("care_tweets (random)", 0.9, 0.6),
         ("care_tweets (keyword)", 0.75, 0.5),
-        ("care_tweets (negative)", 0.75, 0.6),
-        # the sixth round, drawn like dev_risk_targeted: 19 of 34 (0.559 / 0.543) before anything was tuned on
-        # it, 30 of 34 (0.882 / 0.789) after
+        # 'funeral' stopped being a vulnerable cue after the seventh round (labelled high 2 times in 11), which
+        # cost the negative pool two highs (0.759 -> 0.722)
+        ("care_tweets (negative)", 0.7, 0.6),
+        # the sixth to eighth rounds, drawn like dev_risk_targeted: before anything was tuned on them 19 of 34
+        # (0.559 / 0.543), 24 of 30 (0.800 / 0.490) and 6 of 9 (0.667 / 0.500); after, 0.877 / 0.727 together
         ("care_tweets (targeted)", 0.85, 0.7),
     ],
 )
