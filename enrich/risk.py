@@ -77,7 +77,8 @@ MODEL_HIGH_AT: Final = 0.9
 trained without that round and the cues as they stood before it (commit cfc7055; gold sentiment): cues alone
 caught 5 of 14 high posts with 8 false alarms; with the head at 0.9, 9 of 14 with 9 (at 0.8, 12 with 16; at
 0.7, 12 with 26). The adapter under the head had seen that round's department labels; on the frozen encoder
-the same check gave 7 of 14 with 11."""
+the same check gave 7 of 14 with 11. On the sixth to eighth rounds, through the worker before any tuning on
+them, it added 5 high posts and 18 false alarms to the rules (enrich/MODEL_CARD.md)."""
 POSITIVE_DAMPING: Final = 0.25
 """Multiplier for the pr-grade cue weights when the sentiment is positive."""
 
