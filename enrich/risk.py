@@ -139,7 +139,7 @@ MEDIA = TermSet(
         "#cnn", "@cbsnews", "@nbcnews", "@abcnews", "@foxnews", "@cnnbrk", "@skynews", "@itvnews", "@bbcbreaking",
         "@consumerist", "the nyt", "nyt say", "on blast", "social media and tv", "to the tv",
         "tv news", "eyewitness news", "contacted the news", "contacted news", "news team", "news crew", "newspaper",
-        "blog article", "blog post", "my blog",
+        "blog article", "blog post", "my blog", "make it public", "make this public", "go public",
         "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
     ]
 )  # fmt: skip
@@ -164,7 +164,8 @@ SAFETY = TermSet(
         "squawk*", "colliding", "collision", "near miss", "near-miss", "veers off", "veered off", "skidded off",
         "off the runway",
         "safety of children", "safety of kids", "safety of passengers", "safety of customers",
-        "safety of the passengers", "unattended bag*", "abandoned bag*", "suspicious package", "suspicious bag",
+        "safety of the passengers", "keep her safe", "keep him safe", "keep them safe", "unattended bag*",
+        "abandoned bag*", "suspicious package", "suspicious bag",
         "bug bites", "bed bug*", "bedbug*", "mites",
         "発火", "火事", "煙", "焦げ", "焦げ臭", "熱く", "過熱", "爆発", "怪我", "けが", "やけど", "火傷", "感電",
         "危険", "危ない", "事故", "救急", "病院", "リコール", "怖くて",
@@ -178,7 +179,8 @@ DISCRIMINATION = TermSet(
         "creepy", "hit on me", "abuse", "abused", "abusive",
         "bullied", "mocked", "laughed at me", "ableist", "stalking", "threaten", "threatens", "threatened",
         "threatening",
-        "cultural appropriation", "xenophob*", "islamophob*", "antisemit*", "profiled", "profiling",
+        "issue with women", "against women", "hates women", "cultural appropriation", "xenophob*", "islamophob*",
+        "antisemit*", "profiled", "profiling",
         "差別", "セクハラ", "パワハラ", "カスハラ", "嫌がらせ", "鼻で笑", "侮辱", "暴言",
     ]
 )  # fmt: skip
@@ -209,7 +211,7 @@ VULNERABLE = TermSet(
         "students are split", "kids are split", "children are split",
         "passed away", "cancer", "terminally ill", "hospice", "suicid*", "special needs",
         "service dog", "service animal", "diabetic", "diabetes", "epipen*", "epi pen*", "epi-pen*", "allergy",
-        "allergies", "allergic", "#foodallerg*",
+        "allergies", "allergic", "#foodallerg*", "severe anxiety", "anxiety attack*", "panic attack*",
         "without heat", "without heating",
         "高齢", "お年寄り", "80代", "90代", "一人暮らし", "障害", "障がい", "車椅子", "持病", "喘息", "介護",
         "暖房がつかない",
@@ -221,7 +223,7 @@ VULNERABLE_IF_NEGATIVE = TermSet(
         "pregnant", "my baby", "a baby", "with baby", "w/ baby", "w. baby", "for baby", "our baby",
         "toddler", "surgery", "unaccompanied minor", "starving", "meds", "sick kid*", "sick child*", "sick son",
         "sick daughter", "sick baby", "very sick", "sick wife", "sick husband", "sick mom", "sick dad", "sick mother",
-        "sick father", "minor child", "my minor",
+        "sick father", "minor child", "my minor", "feed my",
         "girl traveling alone", "girl travelling alone", "girl flying alone", "boy traveling alone",
         "boy travelling alone", "boy flying alone", "child traveling alone", "child travelling alone",
         "child flying alone", "kid traveling alone", "kid travelling alone", "kid flying alone",
@@ -236,7 +238,8 @@ NEGATIVE_FOR_WEAK_VULNERABLE: Final = -0.3
 AMPLIFY = TermSet(
     [
         "rt this", "rt so", "rt if", "rt to", "please rt", "pls rt", "retweet", "everyone share", "please share",
-        "share this", "sharing this", "spread the word", "tell everyone", "telling everyone", "everyone should",
+        "share this", "sharing this", "or rt", "and rt", "spread the word", "tell everyone", "telling everyone",
+        "everyone should",
         "go viral", "make this viral", "psa",
         "warning the public", "warn the public", "warning others", "warn others", "others do the same",
         "#tellyourstory", "posted this in", "posted this on",
@@ -256,6 +259,7 @@ LEAVE = TermSet(
         "going elsewhere", "take my business", "taking my business", "switched to", "fly aa ever again",
         "here we come", "#neveragain", "not be flying", "won't be flying", "will not fly", "won't fly",
         "officially done", "my status to", "status elsewhere",
+        "lost my business",
         "ever again",
         "解約", "二度と", "乗り換え",
     ]
@@ -267,6 +271,7 @@ REPEATED = re.compile(
     r"(?:times|tyms|replacements?|dead|lost|calls|emails|e-mails|dms|experiences|failures|visits|items|orders|"
     r"deliveries|parcels|packages|complaints|cancellations|delays|attempts|tries|flights|legs)|"
     r"always (?:late|delayed|lose|lost|cancel\w*|broken|down|wrong)|every (?:single )?time|each time|over and over|"
+    r"(?:too|so) many times|"
     r"\d+ ?% of (?:my|our|the) (?:flights|orders|deliveries)|"
     r"still (?:no|not|haven'?t|hasn'?t|waiting|the same|problem)|no (?:response|reply|answer) (?:yet|again)|"
     r"already (?:tried|called|contacted|responded|complained|reported)|"
@@ -283,7 +288,8 @@ INSULTS = TermSet(
     ]
 )  # fmt: skip
 ELDERLY_AGE = re.compile(
-    r"(?i)\b(?:is|he's|she's|hes|shes|aged|age|turned)\s+(?:[7-9]\d|1[01]\d)\b(?!\s*(?:%|percent|minutes|mins|hours|days|dollars|\$|degrees|deg\b|°))"
+    r"(?i)\b(?:is|he's|she's|hes|shes|aged|age|turned)\s+(?:[7-9]\d|1[01]\d)\b(?!\s*(?:%|percent|minutes|mins|hours|"
+    r"days|dollars|\$|degrees|deg\b|°))"
     r"|\b(?:[7-9]\d|1[01]\d)\s*(?:years? old|yo|y/o)\b|[7-9]0代|[7-9]\d歳"
 )
 """An age of 70 or more ("my mum is 79", "he's 81", "80代"): a vulnerable-customer cue."""
@@ -310,7 +316,8 @@ FIGURATIVE = re.compile(
     r"(?:time|minutes|mins|hours|money|cash|miles|points|data|vacation|pto|days?)|"
     r"threat\w* to (?:take|cancel|charge|close|suspend|remove|disconnect|shut|cut|revoke)|"
     r"disabled (?:toilet|bathroom|access|loo|restroom|parking|lift|ramp|entrance)|daily reporter|(?<=#)hurt|"
-    r"crying (?:babies|kids|children|infants)|(?:babies|kids|children|infants) (?:\w+ )?crying)\b"
+    r"accus\w* (?:me|you|him|her|us|them) of stealing|crying (?:babies|kids|children|infants)|(?:babies|kids|"
+    r"children|infants) (?:\w+ )?crying)\b"
 )
 """Spans whose words look like cues but are figurative; cue hits inside them are ignored."""
 

@@ -66,6 +66,10 @@ def risk(text: str, sentiment: float = -0.8, **extra: object):  # type: ignore[n
         ("the driver refused the pickup and threaten me", "discrimination or harassment: 'threaten'"),
         ("a flight veers off the icy runway at DFW", "safety or health incident: 'veers off'"),
         ("don't pretend you care about a young girl traveling alone", "vulnerable customer: 'girl traveling alone'"),
+        ("what does someone with severe anxiety do when his helper is moved?", "vulnerable customer: 'severe anxiety'"),
+        ("you stranded my daughter and failed to keep her safe", "safety or health incident: 'keep her safe'"),
+        ("the agent has an issue with women and yelled at me", "discrimination or harassment: 'issue with women'"),
+        ("stop lying or I'll make it public", "media or public-audience involvement: 'make it public'"),
     ],
 )
 def test_pr_grade_cue_families_make_a_negative_post_high(text: str, reason: str) -> None:
@@ -173,6 +177,7 @@ def test_repeated_failures_plus_leaving_is_high() -> None:
         ("flying to a funeral and you cancelled my return flight", -0.8),
         ("is there special assistance if I travel alone with 2 kids?", -0.05),
         ("you pushed my flight back 3 hours and shoved my bag in the hold", -0.8),
+        ("the driver accused me of stealing his cash, then found it under his seat", -0.8),
         ("fire yr rep who refused to put me on the flight", -0.8),
         ("exchange rates are #hurt, offer border towns a deal", -0.3),
         ("new CEO seeks balance - Greenfield Daily Reporter", -0.05),
@@ -252,7 +257,8 @@ def _calibrate_module() -> ModuleType:
         # cost the negative pool two highs (0.759 -> 0.722)
         ("care_tweets (negative)", 0.7, 0.6),
         # the sixth to eighth rounds, drawn like dev_risk_targeted: before anything was tuned on them 19 of 34
-        # (0.559 / 0.543), 24 of 30 (0.800 / 0.490) and 6 of 9 (0.667 / 0.500); after, 0.877 / 0.727 together
+        # (0.559 / 0.543), 24 of 30 (0.800 / 0.490) and 6 of 9 (0.667 / 0.500), and the ninth (a second word net)
+        # 6 of 16 (0.375 / 0.500)
         ("care_tweets (targeted)", 0.85, 0.7),
     ],
 )
