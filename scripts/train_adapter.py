@@ -117,9 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--care-rows",
         type=int,
-        default=0,
-        help="use only the first N rows of care_tweets.csv (0 = all; the shipped "
-        "adapter was trained when the file had its first 1,199 rows)",
+        default=care_labels.ADAPTER_ROWS,
+        help="use only the first N rows of care_tweets.csv (0 = all; the shipped adapter was trained with the "
+        "first ADAPTER_ROWS, so the later rounds stay unseen by it)",
     )
     args = parser.parse_args(argv)
     torch.manual_seed(TORCH_SEED)
