@@ -221,7 +221,7 @@ VULNERABLE = TermSet(
 VULNERABLE_IF_NEGATIVE = TermSet(
     [
         "pregnant", "my baby", "a baby", "with baby", "w/ baby", "w. baby", "for baby", "our baby",
-        "toddler", "surgery", "unaccompanied minor", "starving", "meds", "sick kid*", "sick child*", "sick son",
+        "surgery", "unaccompanied minor", "starving", "meds", "sick kid*", "sick child*", "sick son",
         "sick daughter", "sick baby", "very sick", "sick wife", "sick husband", "sick mom", "sick dad", "sick mother",
         "sick father", "minor child", "my minor", "feed my",
         "girl traveling alone", "girl travelling alone", "girl flying alone", "boy traveling alone",
@@ -316,7 +316,8 @@ FIGURATIVE = re.compile(
     r"(?:time|minutes|mins|hours|money|cash|miles|points|data|vacation|pto|days?)|"
     r"threat\w* to (?:take|cancel|charge|close|suspend|remove|disconnect|shut|cut|revoke)|"
     r"disabled (?:toilet|bathroom|access|loo|restroom|parking|lift|ramp|entrance)|daily reporter|(?<=#)hurt|"
-    r"accus\w* (?:me|you|him|her|us|them) of stealing|crying (?:babies|kids|children|infants)|(?:babies|kids|"
+    r"accus\w* (?:me|you|him|her|us|them) of stealing|trapped (?:in|at) (?!(?:a|an|the|my|our|his|her)\b)\w+|"
+    r"(?<=#)trapped\w*|crying (?:babies|kids|children|infants)|(?:babies|kids|"
     r"children|infants) (?:\w+ )?crying)\b"
 )
 """Spans whose words look like cues but are figurative; cue hits inside them are ignored."""

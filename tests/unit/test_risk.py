@@ -178,6 +178,8 @@ def test_repeated_failures_plus_leaving_is_high() -> None:
         ("is there special assistance if I travel alone with 2 kids?", -0.05),
         ("you pushed my flight back 3 hours and shoved my bag in the hold", -0.8),
         ("the driver accused me of stealing his cash, then found it under his seat", -0.8),
+        ("18 hours trapped in Denver because of mechanical problems #trappedindenver", -0.8),
+        ("worst experience today, myself, wife and toddler", -0.8),
         ("fire yr rep who refused to put me on the flight", -0.8),
         ("exchange rates are #hurt, offer border towns a deal", -0.3),
         ("new CEO seeks balance - Greenfield Daily Reporter", -0.05),
