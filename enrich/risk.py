@@ -139,6 +139,7 @@ MEDIA = TermSet(
         "#cnn", "@cbsnews", "@nbcnews", "@abcnews", "@foxnews", "@cnnbrk", "@skynews", "@itvnews", "@bbcbreaking",
         "@consumerist", "the nyt", "nyt say", "on blast", "social media and tv", "to the tv",
         "tv news", "eyewitness news", "contacted the news", "contacted news", "news team", "news crew", "newspaper",
+        "@huffpost*", "@wsj", "@washingtonpost", "@usatoday", "@forbes", "@reuters", "@ap", "@latimes",
         "blog article", "blog post", "my blog", "make it public", "make this public", "go public",
         "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
     ]
@@ -160,6 +161,8 @@ SAFETY = TermSet(
         "foreign object", "pressuriz*", "oxygen mask*", "head pounding", "not stable", "drunk", "inebriated",
         "intoxicated", "stealing", "broke into", "grabbed and pushed", "pushed and shoved", "pushed me out of",
         "pushed me aside", "pushed me down", "pushed children", "pushed kids", "shoved me",
+        "pushed a passenger", "pushed a customer", "shoved a passenger", "plane is falling apart",
+        "plane falling apart",
         "don't check their planes", "turned around for mechanical", "7700",
         "squawk*", "colliding", "collision", "near miss", "near-miss", "veers off", "veered off", "skidded off",
         "off the runway",
@@ -212,6 +215,7 @@ VULNERABLE = TermSet(
         "passed away", "cancer", "terminally ill", "hospice", "suicid*", "special needs",
         "service dog", "service animal", "diabetic", "diabetes", "epipen*", "epi pen*", "epi-pen*", "allergy",
         "allergies", "allergic", "#foodallerg*", "severe anxiety", "anxiety attack*", "panic attack*",
+        "wounded vet*", "wounded warrior*", "disabled vet*",
         "without heat", "without heating",
         "高齢", "お年寄り", "80代", "90代", "一人暮らし", "障害", "障がい", "車椅子", "持病", "喘息", "介護",
         "暖房がつかない",
@@ -259,13 +263,14 @@ LEAVE = TermSet(
         "going elsewhere", "take my business", "taking my business", "switched to", "fly aa ever again",
         "here we come", "#neveragain", "not be flying", "won't be flying", "will not fly", "won't fly",
         "officially done", "my status to", "status elsewhere",
-        "lost my business",
+        "lost my business", "tough to be loyal", "hard to be loyal", "hard to stay loyal",
         "ever again",
         "解約", "二度と", "乗り換え",
     ]
 )  # fmt: skip
 REPEATED = re.compile(
-    r"(?i)\b(?:(?:2nd|3rd|\d+th|second|third|fourth|fifth)\s+time|again and again|yet again|"
+    r"(?i)\b(?:(?:2nd|3rd|\d+th|second|third|fourth|fifth)\s+(?:time|plane|flight|delay|cancellation)|"
+    r"again and again|yet again|"
     r"(?:no|number) of (?:times|tyms)|"
     r"(?:[2-9]\+?|\d\d+\+?|two|three|four|five|six|several|multiple|numerous|countless)\s+(?:\w+\s+){0,2}?"
     r"(?:times|tyms|replacements?|dead|lost|calls|emails|e-mails|dms|experiences|failures|visits|items|orders|"
@@ -294,7 +299,7 @@ ELDERLY_AGE = re.compile(
 )
 """An age of 70 or more ("my mum is 79", "he's 81", "80代"): a vulnerable-customer cue."""
 CHILD_AGE = re.compile(
-    r"(?i)\b(?:a|my|our|his|her|their|the|your)\s+(?:[1-9]|1[0-2])[- ](?:year|yr)s?[- ]olds?\b"
+    r"(?i)\b(?:a|my|our|his|her|their|the|your|and|with)\s+(?:[1-9]|1[0-2])[- ](?:year|yr)s?[- ]olds?\b"
     r"(?!\s+(?:laptop|phone|computer|car|tv|device|account|iphone|ipad|mac|macbook|printer|router|modem|bag|suitcase))"
 )
 """A young child's age ("a 5 year old alone"): a vulnerable customer when the post is negative, like
@@ -317,7 +322,7 @@ FIGURATIVE = re.compile(
     r"threat\w* to (?:take|cancel|charge|close|suspend|remove|disconnect|shut|cut|revoke)|"
     r"disabled (?:toilet|bathroom|access|loo|restroom|parking|lift|ramp|entrance)|daily reporter|(?<=#)hurt|"
     r"accus\w* (?:me|you|him|her|us|them) of stealing|trapped (?:in|at) (?!(?:a|an|the|my|our|his|her)\b)\w+|"
-    r"(?<=#)trapped\w*|crying (?:babies|kids|children|infants)|(?:babies|kids|"
+    r"(?<=#)trapped\w*|via @\w+|crying (?:babies|kids|children|infants)|(?:babies|kids|"
     r"children|infants) (?:\w+ )?crying)\b"
 )
 """Spans whose words look like cues but are figurative; cue hits inside them are ignored."""

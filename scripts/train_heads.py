@@ -358,7 +358,7 @@ def train_department(embed: Embedder) -> tuple[LinearHead, dict[str, float]]:
     best: tuple[float, float, float] | None = None
     best_oof: Matrix | None = None
     for sample_weight in (1.0, 0.3):
-        for c in (1.0, 4.0, 16.0):
+        for c in DEPARTMENT_C_GRID:
             oof = cross_validate(c, sample_weight)
             acc = _accuracy(r_y, [DEPARTMENTS[i] for i in oof.argmax(axis=1)])
             say(step="select_department", sample_weight=sample_weight, C=c, cv_accuracy=f"{acc:.4f}")
@@ -430,9 +430,13 @@ def tune_cue_weight(
     }
 
 
-CARE_ROUND_ENDS = (1199, 1799, 2399, 2999, 3599, 3898, 4198, 4498, 4798)
+CARE_ROUND_ENDS = (1199, 1799, 2399, 2999, 3599, 3898, 4198, 4498, 4798, 5098)
 """Where each labelling round of ``care_tweets.csv`` ends (rows in the order they were labelled); rows after
 the last end form one more round."""
+DEPARTMENT_C_GRID = (1.0, 4.0)
+"""C = 16 was dropped: within a tweet of C = 4 in the cross-validation, and its sharper probabilities leave fewer
+rows near the boundary for the fast path to refine, so more labels flip under the int8 encoder (department
+agreement 0.975 on the test's mix, under the 98 % the issue asks)."""
 RISK_C = 1.0
 RISK_THRESHOLDS = (0.7, 0.8, 0.9)
 
