@@ -140,7 +140,8 @@ MEDIA = TermSet(
         "@consumerist", "the nyt", "nyt say", "on blast", "social media and tv", "to the tv",
         "tv news", "eyewitness news", "contacted the news", "contacted news", "news team", "news crew", "newspaper",
         "@huffpost*", "@wsj", "@washingtonpost", "@usatoday", "@forbes", "@reuters", "@ap", "@latimes",
-        "blog article", "blog post", "my blog", "make it public", "make this public", "go public",
+        "blog article", "blog post", "my blog", "bad publicity", "bad press", "make it public", "make this public",
+        "go public",
         "取材", "記者", "マスコミ", "報道", "ニュース", "ブログ", "フォロワー",
     ]
 )  # fmt: skip
@@ -242,7 +243,8 @@ NEGATIVE_FOR_WEAK_VULNERABLE: Final = -0.3
 AMPLIFY = TermSet(
     [
         "rt this", "rt so", "rt if", "rt to", "please rt", "pls rt", "retweet", "everyone share", "please share",
-        "share this", "sharing this", "or rt", "and rt", "spread the word", "tell everyone", "telling everyone",
+        "share this", "sharing this", "or rt", "and rt", "with a rt", "spread the word", "tell everyone",
+        "telling everyone",
         "everyone should",
         "go viral", "make this viral", "psa",
         "warning the public", "warn the public", "warning others", "warn others", "others do the same",
@@ -263,7 +265,7 @@ LEAVE = TermSet(
         "going elsewhere", "take my business", "taking my business", "switched to", "fly aa ever again",
         "here we come", "#neveragain", "not be flying", "won't be flying", "will not fly", "won't fly",
         "officially done", "my status to", "status elsewhere",
-        "lost my business", "tough to be loyal", "hard to be loyal", "hard to stay loyal",
+        "lost my business", "#willneverfly*", "tough to be loyal", "hard to be loyal", "hard to stay loyal",
         "ever again",
         "解約", "二度と", "乗り換え",
     ]

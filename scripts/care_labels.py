@@ -10,10 +10,10 @@ a routing or risk word ("app", "account", "price", "news", "safety", ...) to add
 tweets that hold a word of the themes ``labelled/dev_risk_targeted.csv`` was chosen around (legal, regulator, media,
 safety, health, discrimination, harassment, vulnerable customers, extreme anger), with a word net written from the
 data README, not from the cue lists: the kind of tweets that set was drawn from; the eighth round took the net's
-last 145 tweets and 155 random ones from outside it (pool ``rest``: not base rates). The ninth and tenth rounds
-(seeds 20261215, 20261216, pool ``targeted``) drew from a second net of words the first lacked (fear, pain, family,
-staff conduct, public exposure, escalation). None of them is in ``labelled/dev_routing.csv`` or
-``labelled/dev_risk_targeted.csv``.
+last 145 tweets and 155 random ones from outside it (pool ``rest``: not base rates). The ninth to eleventh rounds
+(seeds 20261215 to 20261217, pool ``targeted``; the eleventh took the net's last 166) drew from a second net of
+words the first lacked (fear, pain, family, staff conduct, public exposure, escalation). None of them is in
+``labelled/dev_routing.csv`` or ``labelled/dev_risk_targeted.csv``.
 """
 
 from __future__ import annotations

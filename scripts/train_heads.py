@@ -430,7 +430,7 @@ def tune_cue_weight(
     }
 
 
-CARE_ROUND_ENDS = (1199, 1799, 2399, 2999, 3599, 3898, 4198, 4498, 4798, 5098)
+CARE_ROUND_ENDS = (1199, 1799, 2399, 2999, 3599, 3898, 4198, 4498, 4798, 5098, 5264)
 """Where each labelling round of ``care_tweets.csv`` ends (rows in the order they were labelled); rows after
 the last end form one more round."""
 DEPARTMENT_C_GRID = (1.0, 4.0)

@@ -72,6 +72,7 @@ def risk(text: str, sentiment: float = -0.8, **extra: object):  # type: ignore[n
         ("stop lying or I'll make it public", "media or public-audience involvement: 'make it public'"),
         ("the gate agent pushed a passenger", "safety or health incident: 'pushed a passenger'"),
         ("we have a wounded vet stuck in Chicago, help!", "vulnerable customer: 'wounded vet'"),
+        ("you are getting a TON of bad publicity right now", "media or public-audience involvement: 'bad publicity'"),
         ("my husband and 5 year old son stuck overnight in DC", "vulnerable customer: 'and 5 year old'"),
     ],
 )
@@ -264,7 +265,7 @@ def _calibrate_module() -> ModuleType:
         ("care_tweets (negative)", 0.7, 0.6),
         # the sixth to eighth rounds, drawn like dev_risk_targeted: before anything was tuned on them 19 of 34
         # (0.559 / 0.543), 24 of 30 (0.800 / 0.490) and 6 of 9 (0.667 / 0.500), and the ninth and tenth (a second
-        # word net) 6 of 16 (0.375 / 0.500) and 2 of 9 (0.222 / 0.333); 0.847 / 0.722 after, all together
+        # word net) 6 of 16 (0.375 / 0.500) and 2 of 9 (0.222 / 0.333), the eleventh 3 of 7 (0.429 / 0.600)
         ("care_tweets (targeted)", 0.8, 0.7),
     ],
 )
