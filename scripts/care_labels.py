@@ -28,7 +28,7 @@ ADAPTER_HOLDOUT = 300
 ADAPTER_HOLDOUT_SEED = 7
 ADAPTER_ROWS = 2999
 """The rows the shipped adapter was trained with; the hold-out is drawn from them, so rows appended later
-(the fifth round) leave it where it was."""
+(the fifth round on) leave it where it was."""
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
